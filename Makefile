@@ -1,0 +1,49 @@
+# The commands README gives. Tools run from .venv/bin, so no activation is needed.
+# DATABASE_URL and REDIS_URL are read from the environment when set; without them the
+# app uses SQLite (db.sqlite3) and runs Celery tasks in-process.
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint format services services-stop worker beat
+
+$(BIN)/python:
+	python3 -m venv $(VENV)
+
+demo: $(BIN)/python
+	$(PIP) install -r requirements.txt
+	$(BIN)/python manage.py migrate
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(BIN)/python
+	$(PIP) install -r requirements-dev.txt
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/python
+	$(PIP) install -r requirements-dev.txt
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(BIN)/python
+	$(PIP) install -r requirements-dev.txt
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+# Local PostgreSQL 15 (127.0.0.1:54329) and Redis (127.0.0.1:63799); see scripts/services.sh.
+services:
+	@bash scripts/services.sh start
+	@echo '# Export the two lines above, or run: eval "$$(scripts/services.sh env)"'
+
+services-stop:
+	@bash scripts/services.sh stop
+
+worker: $(BIN)/python
+	@test -n "$$REDIS_URL" || { echo 'REDIS_URL is not set: without it tasks run in-process and a worker has nothing to do (see make services)' >&2; exit 1; }
+	$(BIN)/celery -A config worker -l info
+
+beat: $(BIN)/python
+	@test -n "$$REDIS_URL" || { echo 'REDIS_URL is not set: beat would send its tasks nowhere (see make services)' >&2; exit 1; }
+	@mkdir -p tmp
+	$(BIN)/celery -A config beat -l info -s tmp/celerybeat-schedule

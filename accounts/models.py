@@ -1,0 +1,190 @@
+"""Who is who: users, the three kinds of organisation, and memberships with roles.
+
+An authority (a government office) runs programmes; an entity (enterprise, institute,
+university) applies; a provider (a compute centre) sells compute and reports usage.
+A user acts for an organisation only through a `Membership` that names a role.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from accounts.validators import normalise_credit_code, validate_credit_code, validate_region_code
+
+
+class User(AbstractUser):
+    display_name = models.CharField("姓名 / name", max_length=100, blank=True)
+
+    def __str__(self):
+        return self.display_name or self.username
+
+
+class Authority(models.Model):
+    name_zh = models.CharField("名称 / name (zh)", max_length=200)
+    name_en = models.CharField("name (en)", max_length=200, blank=True)
+    region_code = models.CharField(
+        "行政区划代码 / region code", max_length=6, validators=[validate_region_code]
+    )
+    region_name = models.CharField("地区 / region", max_length=100)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "主管部门 / authority"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name_zh
+
+
+class CreditCodeField(models.CharField):
+    """18-character 统一社会信用代码, stored compact and validated by its check digit."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 18)
+        kwargs.setdefault("validators", [validate_credit_code])
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_credit_code(value) if value else value
+
+
+class Organisation(models.Model):
+    """Fields shared by applicants and providers: identity and ownership links."""
+
+    name = models.CharField("名称 / name", max_length=200)
+    credit_code = CreditCodeField("统一社会信用代码 / credit code", unique=True)
+    legal_representative = models.CharField("法定代表人 / legal representative", max_length=100)
+    shareholders = models.JSONField(
+        "股东 / shareholders", default=list, blank=True, help_text="names or credit codes"
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+
+class Entity(Organisation):
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", "企业 / enterprise"
+        RESEARCH_INSTITUTE = "research_institute", "科研院所 / research institute"
+        UNIVERSITY = "university", "高校 / university"
+
+    kind = models.CharField("类型 / kind", max_length=24, choices=Kind.choices)
+    related_parties = models.JSONField(
+        "关联方 / related parties", default=list, blank=True, help_text="declared credit codes"
+    )
+    dishonest_until = models.DateField(
+        "失信记录截止 / dishonesty listed until", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申报主体 / applicant entity"
+        ordering = ["pk"]
+
+    def current_declaration(self):
+        return self.declarations.order_by("-declared_on", "-pk").first()
+
+
+class EntityDeclaration(models.Model):
+    """A dated declaration of the entity's profile. Kept as history: never edited, only
+    superseded, so an application can point at exactly what it was judged on."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="declarations")
+    declared_on = models.DateField("申报日期 / declared on")
+    fiscal_year = models.PositiveSmallIntegerField("收入所属年度 / revenue year")
+    registered_region = models.CharField(
+        "注册地 / registered region", max_length=6, validators=[validate_region_code]
+    )
+    industry = models.CharField("行业 / industry", max_length=40)
+    employees = models.PositiveIntegerField("从业人员 / employees")
+    prior_year_revenue = models.DecimalField(
+        "上年度营业收入 / prior-year revenue (yuan)",
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    is_startup = models.BooleanField("初创企业 / start-up", default=False)
+    evidence = models.FileField("证明材料 / evidence", upload_to="evidence/%Y/", blank=True)
+    declared_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "主体申报信息 / entity declaration"
+        ordering = ["-declared_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(prior_year_revenue__gte=0), name="declaration_revenue_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entity} @ {self.declared_on}"
+
+
+class Provider(Organisation):
+    region_code = models.CharField(
+        "行政区划代码 / region code", max_length=6, validators=[validate_region_code]
+    )
+    is_active = models.BooleanField("启用 / active", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "算力服务商 / compute provider"
+        ordering = ["pk"]
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        PROGRAMME_MANAGER = "programme_manager", "项目管理员 / programme manager"
+        REVIEWER = "reviewer", "审核员 / reviewer"
+        FINANCE_OFFICER = "finance_officer", "财务审核员 / finance officer"
+        ENTITY_STAFF = "entity_staff", "申报主体经办人 / entity staff"
+        PROVIDER_STAFF = "provider_staff", "服务商对接人 / provider staff"
+
+    AUTHORITY_ROLES = (Role.PROGRAMME_MANAGER, Role.REVIEWER, Role.FINANCE_OFFICER)
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("角色 / role", max_length=24, choices=Role.choices)
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, null=True, blank=True)
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, null=True, blank=True)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "成员角色 / membership"
+        constraints = [
+            # Each role belongs to exactly one kind of organisation.
+            models.CheckConstraint(
+                name="membership_role_matches_organisation",
+                condition=(
+                    Q(
+                        role__in=["programme_manager", "reviewer", "finance_officer"],
+                        authority__isnull=False,
+                        entity__isnull=True,
+                        provider__isnull=True,
+                    )
+                    | Q(
+                        role="entity_staff",
+                        authority__isnull=True,
+                        entity__isnull=False,
+                        provider__isnull=True,
+                    )
+                    | Q(
+                        role="provider_staff",
+                        authority__isnull=True,
+                        entity__isnull=True,
+                        provider__isnull=False,
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+    @property
+    def organisation(self):
+        return self.authority or self.entity or self.provider

@@ -1,0 +1,71 @@
+"""Who may do what, as `rules` predicates over memberships.
+
+An authority's staff act only on their own authority's programmes; entity staff only for
+their entity; provider staff only on their own provider's vouchers.  Services check these
+before they change anything; portals and the API will check the same permissions.
+"""
+
+import rules
+
+from accounts.models import Membership
+
+Role = Membership.Role
+
+
+def _has_role(user, role, **organisation) -> bool:
+    if not user or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user=user, role=role, **organisation).exists()
+
+
+def _authority_of(obj):
+    programme = getattr(obj, "programme", obj)
+    return programme.authority_id
+
+
+@rules.predicate
+def manages_programme(user, programme) -> bool:
+    return _has_role(user, Role.PROGRAMME_MANAGER, authority_id=_authority_of(programme))
+
+
+@rules.predicate
+def reviews_for_authority(user, obj) -> bool:
+    return _has_role(user, Role.REVIEWER, authority_id=_authority_of(obj))
+
+
+@rules.predicate
+def acts_for_entity(user, obj) -> bool:
+    entity_id = getattr(obj, "entity_id", None) or getattr(obj, "pk", None)
+    return _has_role(user, Role.ENTITY_STAFF, entity_id=entity_id)
+
+
+@rules.predicate
+def acts_for_provider(user, voucher) -> bool:
+    return _has_role(user, Role.PROVIDER_STAFF, provider_id=voucher.provider_id)
+
+
+@rules.predicate
+def is_own_work(user, application) -> bool:
+    """Nobody approves their own work: the person who created or submitted it."""
+    return bool(user and user.pk and application.created_by_id == user.pk)
+
+
+rules.add_perm("vouchers.manage_programme", manages_programme)
+rules.add_perm("vouchers.apply", acts_for_entity)
+rules.add_perm("vouchers.review_application", reviews_for_authority & ~is_own_work)
+rules.add_perm("vouchers.revoke_voucher", reviews_for_authority)
+rules.add_perm("vouchers.redeem_voucher", acts_for_provider)
+rules.add_perm(
+    "vouchers.view_voucher",
+    acts_for_entity | acts_for_provider | reviews_for_authority | manages_programme,
+)
+
+
+def require(user, perm: str, obj) -> None:
+    """Raise PermissionDenied, in both languages, unless `user` holds `perm` on `obj`."""
+    from django.core.exceptions import PermissionDenied
+
+    from config.errors import bilingual
+
+    if not (user and user.has_perm(perm, obj)):
+        raise PermissionDenied(bilingual("无权执行此操作", f"not permitted: {perm}"))

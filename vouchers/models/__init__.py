@@ -1,0 +1,48 @@
+"""Design overview.
+
+A **Programme** (one authority, one year, one budget) carries versioned **RuleSets**.
+An entity files an **Application** for one **Contract**; it is judged by the rule
+version it was filed under and keeps the evaluation trace.
+
+Application states: draft -> submitted -> approved | rejected | returned (-> submitted);
+draft, submitted or returned -> withdrawn.
+Voucher states: public_notice -> active -> exhausted; public_notice or active -> expired
+or revoked (both release the unused value).
+
+Money lives in a double-entry ledger (`LedgerAccount`, append-only `LedgerEntry`), one
+book per programme: funding -> available -> voucher reserve (committed) -> redeemed
+(per provider) -> paid, and reserve -> available again on expiry or revocation.  All
+balances of a programme sum to zero, so available + reserves + redeemed + paid equals
+the budget.  The per-entity annual cap is a limit row (`CapUsage`), not money.
+
+Invariants and where the database holds them:
+- available >= 0 and reserve >= 0: check constraint on LedgerAccount plus conditional
+  UPDATEs, so budget can never be overcommitted;
+- voucher redeemed + released <= face value: check constraint on Voucher;
+- cap used <= limit: check constraint on CapUsage plus a conditional UPDATE;
+- one subsidy per contract: partial unique index on live applications and a unique
+  contract on Voucher;
+- ledger entries and audit events are append-only (ORM guard; PostgreSQL trigger).
+Lock order, everywhere: application/voucher row, voucher reserve, cap row, programme
+available account (the hot row, touched last so it is held for the shortest time).
+"""
+
+from vouchers.models.applications import Application
+from vouchers.models.audit import AuditEvent
+from vouchers.models.contracts import Contract
+from vouchers.models.ledger import CapUsage, LedgerAccount, LedgerEntry
+from vouchers.models.programmes import FundingSource, Programme, RuleSet
+from vouchers.models.voucher import Voucher
+
+__all__ = [
+    "Application",
+    "AuditEvent",
+    "CapUsage",
+    "Contract",
+    "FundingSource",
+    "LedgerAccount",
+    "LedgerEntry",
+    "Programme",
+    "RuleSet",
+    "Voucher",
+]

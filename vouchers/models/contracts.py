@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from accounts.models import Entity, Provider
+from config.errors import bilingual
+from vouchers.models.fields import MoneyField, positive_money
+
+
+class Contract(models.Model):
+    """A compute-service contract between an applicant entity and a provider."""
+
+    class AcceleratorOrigin(models.TextChoices):
+        DOMESTIC = "domestic", "国产 / domestic"
+        FOREIGN = "foreign", "非国产 / foreign"
+
+    class ServiceCategory(models.TextChoices):
+        COMPUTE_SERVICE = "compute_service", "算力服务 / compute service"
+        DATA_PRODUCT = "data_product", "数据产品 / data product"
+        SPECIALTY_GOODS = "specialty_goods", "特色产品 / specialty goods"
+
+    class Purpose(models.TextChoices):
+        MODEL_TRAINING = "model_training", "模型训练 / model training"
+        MODEL_INFERENCE = "model_inference", "模型推理 / model inference"
+        OTHER = "other", "其他 / other"
+
+    class ProjectClass(models.TextChoices):
+        NORMAL = "normal", "一般项目 / normal"
+        MAJOR = "major", "重大项目 / major"
+
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="contracts")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
+    number = models.CharField("合同编号 / contract number", max_length=64)
+    signed_on = models.DateField("签订日期 / signed on")
+    service_start = models.DateField("服务开始 / service start")
+    service_end = models.DateField("服务结束 / service end")
+    value = MoneyField("合同金额 / contract value (yuan)", validators=[positive_money])
+    accelerator_origin = models.CharField(
+        "算力芯片来源 / accelerator origin", max_length=10, choices=AcceleratorOrigin.choices
+    )
+    accelerator_hours = models.DecimalField(
+        "卡时 / accelerator hours", max_digits=14, decimal_places=2, default=0
+    )
+    resources = models.CharField("资源描述 / resources", max_length=300, blank=True)
+    service_category = models.CharField(
+        "服务类别 / service category",
+        max_length=20,
+        choices=ServiceCategory.choices,
+        default=ServiceCategory.COMPUTE_SERVICE,
+    )
+    purpose = models.CharField(
+        "用途 / purpose", max_length=20, choices=Purpose.choices, default=Purpose.MODEL_TRAINING
+    )
+    project_class = models.CharField(
+        "项目类别 / project class",
+        max_length=10,
+        choices=ProjectClass.choices,
+        default=ProjectClass.NORMAL,
+    )
+    filed_model_service = models.BooleanField(
+        "已备案大模型服务 / filed model service", default=False
+    )
+    paid_in_full = models.BooleanField("已全额支付 / paid in full", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "算力合同 / contract"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "number"], name="contract_number_per_provider"
+            ),
+            models.CheckConstraint(condition=Q(value__gt=0), name="contract_value_positive"),
+            models.CheckConstraint(
+                condition=Q(service_end__gte=F("service_start")), name="contract_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(accelerator_hours__gte=0), name="contract_hours_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} ({self.provider})"
+
+    def clean(self):
+        if self.service_start and self.service_end and self.service_end < self.service_start:
+            raise ValidationError(
+                {
+                    "service_end": bilingual(
+                        "服务结束日期早于开始日期", "service end is before service start"
+                    )
+                }
+            )

@@ -1,0 +1,51 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+# Field-level, so a negative or zero amount is reported against the field that holds it.
+positive_money = MinValueValidator(Decimal("0.01"))
+non_negative_money = MinValueValidator(Decimal("0"))
+
+
+class MoneyField(models.DecimalField):
+    """Yuan with two places (fen). Never a float."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 16)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+
+class RateField(models.DecimalField):
+    """A share such as 0.5 or 0.2; four places."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 5)
+        kwargs.setdefault("decimal_places", 4)
+        super().__init__(*args, **kwargs)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows of an append-only table can be added, never changed or removed via the ORM."""
+
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model.__name__} rows are append-only")
+
+    def delete(self):
+        raise PermissionError(f"{self.model.__name__} rows are append-only")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{type(self).__name__} rows are append-only")

@@ -1,0 +1,183 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django_fsm import FSMField, transition
+
+from accounts.models import Authority, Provider
+from config.errors import bilingual
+from vouchers.models.fields import MoneyField, RateField, non_negative_money, positive_money
+
+
+class Programme(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿 / draft"
+        PUBLISHED = "published", "已发布 / published"
+        CLOSED = "closed", "已结束 / closed"
+
+    class SettlementMode(models.TextChoices):
+        PROVIDER_DEDUCTS = "provider_deducts", "服务商抵扣 / provider deducts"
+        REIMBURSE = "reimburse", "企业报销 / reimburse"
+
+    class SettlementPeriod(models.TextChoices):
+        MONTHLY = "monthly", "按月 / monthly"
+        QUARTERLY = "quarterly", "按季度 / quarterly"
+
+    class VoucherKind(models.TextChoices):
+        CASH_COMPUTE = "cash_compute", "算力现金券 / cash voucher for compute"
+        CASH_DATA = "cash_data", "数据产品现金券 / cash voucher for data products"
+        IN_KIND = "in_kind", "实物券 / in-kind voucher"
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="programmes")
+    code = models.SlugField("编号 / code", unique=True)
+    name_zh = models.CharField("名称 / name (zh)", max_length=200)
+    name_en = models.CharField("name (en)", max_length=200)
+    region_code = models.CharField("行政区划代码 / region code", max_length=6)
+    region_name = models.CharField("地区 / region", max_length=100)
+    year = models.PositiveSmallIntegerField("年度 / year")
+    total_budget = MoneyField("总预算 / total budget (yuan)", validators=[positive_money])
+    applications_open = models.DateField("申报开始 / applications open")
+    applications_close = models.DateField("申报截止 / applications close")
+    voucher_validity_months = models.PositiveSmallIntegerField("券有效期(月) / validity (months)")
+    public_notice_days = models.PositiveSmallIntegerField(
+        "公示天数 / public notice (days)", default=0
+    )
+    min_award = MoneyField(
+        "最低补贴 / minimum award", null=True, blank=True, validators=[non_negative_money]
+    )
+    annual_cap = MoneyField(
+        "单位年度上限 / per-entity annual cap", null=True, blank=True, validators=[positive_money]
+    )
+    claim_share_cap = RateField("单笔补贴比例上限 / per-claim share cap", null=True, blank=True)
+    settlement_mode = models.CharField(
+        "结算方式 / settlement mode", max_length=20, choices=SettlementMode.choices
+    )
+    settlement_period = models.CharField(
+        "结算周期 / settlement period",
+        max_length=12,
+        choices=SettlementPeriod.choices,
+        default=SettlementPeriod.MONTHLY,
+    )
+    voucher_kinds = models.JSONField("券种 / voucher kinds", default=list)
+    providers = models.ManyToManyField(
+        Provider, related_name="programmes", verbose_name="指定服务商 / designated providers"
+    )
+    status = FSMField(default=Status.DRAFT, choices=Status.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "算力券项目 / programme"
+        ordering = ["-year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_budget__gt=0), name="programme_budget_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(applications_close__gte=F("applications_open")),
+                name="programme_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(voucher_validity_months__gte=1), name="programme_validity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_award__isnull=True) | Q(min_award__gte=0),
+                name="programme_min_award_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_cap__isnull=True) | Q(annual_cap__gt=0),
+                name="programme_cap_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(claim_share_cap__isnull=True)
+                | Q(claim_share_cap__gt=0, claim_share_cap__lte=1),
+                name="programme_share_cap_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name_zh
+
+    def clean(self):
+        if (
+            self.applications_open
+            and self.applications_close
+            and self.applications_close < self.applications_open
+        ):
+            raise ValidationError(
+                {
+                    "applications_close": bilingual(
+                        "申报截止日期早于开始日期", "applications close before they open"
+                    )
+                }
+            )
+        if self.claim_share_cap is not None and not (0 < self.claim_share_cap <= 1):
+            raise ValidationError(
+                {
+                    "claim_share_cap": bilingual(
+                        "比例须大于 0 且不超过 1", "the share must be above 0 and at most 1"
+                    )
+                }
+            )
+
+    @transition(field=status, source=Status.DRAFT, target=Status.PUBLISHED)
+    def publish(self):
+        """Opens the programme; the service funds its ledger in the same transaction."""
+
+    @transition(field=status, source=Status.PUBLISHED, target=Status.CLOSED)
+    def close(self):
+        """No new applications; vouchers already issued run to their expiry."""
+
+    def current_ruleset(self):
+        return self.rulesets.order_by("-version").first()
+
+
+class FundingSource(models.Model):
+    """Who pays for the budget, by weight (e.g. province : city = 1 : 1)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="funding_sources"
+    )
+    name_zh = models.CharField("资金来源 / source (zh)", max_length=100)
+    name_en = models.CharField("source (en)", max_length=100, blank=True)
+    weight = models.DecimalField("份额 / share", max_digits=8, decimal_places=4)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "资金来源 / funding source"
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="funding_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.name_zh} ({self.weight})"
+
+
+class RuleSet(models.Model):
+    """One immutable version of a programme's eligibility rules and rate tiers.
+
+    Editing rules adds a version; applications point at the version they were filed under.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="rulesets")
+    version = models.PositiveIntegerField("版本 / version")
+    document = models.JSONField("规则 / rules")
+    note = models.CharField("修订说明 / note", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规则版本 / rule set"
+        ordering = ["programme", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "version"], name="ruleset_version_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.programme.code} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("a rule set version is immutable; add a new version")
+        super().save(*args, **kwargs)

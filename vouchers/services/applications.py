@@ -1,0 +1,249 @@
+"""Applications (申报): draft, submit, review. Approval commits budget atomically."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from accounts.permissions import require
+from config.errors import DomainError
+from vouchers.models import Application, Programme
+from vouchers.money import MoneyError, share_of, yuan
+from vouchers.services import audit, issuance, ledger
+from vouchers.services.caps import reserve_cap
+from vouchers.services.evaluation import evaluate_application, remaining_cap, trace
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def create_application(
+    *, entity, contract, programme: Programme, by, voucher_kind: str = ""
+) -> Application:
+    """A draft, judged at once by the programme's current rules so the entity sees why."""
+    require(by, "vouchers.apply", entity)
+    if contract.entity_id != entity.pk:
+        raise DomainError(
+            "contract", "合同不属于该申报主体", "the contract belongs to another entity"
+        )
+    declaration = entity.current_declaration()
+    if declaration is None:
+        raise DomainError("declaration", "请先填报主体信息", "declare the entity's profile first")
+    kind = voucher_kind or (programme.voucher_kinds or [Programme.VoucherKind.CASH_COMPUTE])[0]
+    if kind not in programme.voucher_kinds:
+        raise DomainError(
+            "voucher_kind", "该项目不发放此券种", "this programme does not issue that voucher kind"
+        )
+    application = Application(
+        programme=programme,
+        ruleset=programme.current_ruleset(),
+        entity=entity,
+        contract=contract,
+        declaration=declaration,
+        voucher_kind=kind,
+        created_by=by,
+    )
+    with transaction.atomic():
+        _judge(application)
+        application.save()
+        audit.record(
+            actor=by,
+            action="application.create",
+            obj=application,
+            programme=programme,
+            after={"status": application.status, "entitlement": application.entitlement},
+        )
+    return application
+
+
+def _judge(application: Application) -> None:
+    evaluation = evaluate_application(application, today=_today())
+    application.evaluation = trace(evaluation)
+    application.eligible = evaluation.eligible
+    application.rate = evaluation.rate
+    application.entitlement = evaluation.entitlement
+
+
+def submit_application(*, application: Application, by) -> Application:
+    """File the application under the rule version it was drafted with."""
+    require(by, "vouchers.apply", application.entity)
+    programme = application.programme
+    if programme.status != Programme.Status.PUBLISHED or not (
+        programme.applications_open <= _today() <= programme.applications_close
+    ):
+        raise DomainError(
+            "programme", "项目不在申报期内", "the programme is not open for applications"
+        )
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        before = application.status
+        _require_state(application, application.submit)
+        _judge(application)
+        if not application.eligible:
+            failed = "; ".join(
+                r["reason_zh"] + " / " + r["reason_en"]
+                for r in application.evaluation["results"]
+                if not r["passed"]
+            )
+            raise DomainError("eligibility", f"不符合申报条件：{failed}", f"not eligible: {failed}")
+        application.submit()
+        application.submitted_at = timezone.now()
+        try:
+            with transaction.atomic():
+                application.save()
+        except IntegrityError as exc:
+            raise DomainError(
+                "contract",
+                "该合同已有在审或已获补贴的申请",
+                "this contract already has a live or subsidised application",
+            ) from exc
+        _audit_status(application, by, before)
+    return application
+
+
+def return_application(*, application: Application, by, note: str) -> Application:
+    return _decide(application, by, note, application_transition="return_for_information")
+
+
+def reject_application(*, application: Application, by, note: str) -> Application:
+    if not note.strip():
+        raise DomainError("review_note", "驳回须说明理由", "a rejection needs a reason")
+    return _decide(application, by, note, application_transition="reject")
+
+
+def withdraw_application(*, application: Application, by) -> Application:
+    require(by, "vouchers.apply", application.entity)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        before = application.status
+        _require_state(application, application.withdraw)
+        application.withdraw()
+        application.save(update_fields=["status"])
+        _audit_status(application, by, before)
+    return application
+
+
+def _decide(application, by, note, *, application_transition: str) -> Application:
+    require(by, "vouchers.review_application", application)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        before = application.status
+        step = getattr(application, application_transition)
+        _require_state(application, step)
+        step()
+        application.review_note, application.decided_by, application.decided_at = (
+            note,
+            by,
+            timezone.now(),
+        )
+        application.save(update_fields=["status", "review_note", "decided_by", "decided_at"])
+        _audit_status(application, by, before)
+    return application
+
+
+def approve_application(*, application: Application, by, amount=None) -> Application:
+    """Approve, possibly for less than the entitlement recomputed now, and issue the voucher.
+
+    One transaction: the application row is locked first (two reviewers cannot both
+    approve it), then the entity's cap row, then the programme's available account last
+    (see ledger.transfer).  Any refusal rolls back everything, the voucher included."""
+    require(by, "vouchers.review_application", application)
+    if application.created_by_id == by.pk:
+        raise DomainError(
+            "reviewer", "不能审批自己提交的申请", "nobody approves their own application"
+        )
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("programme", "contract")
+            .get(pk=application.pk)
+        )
+        _require_state(application, application.approve)
+        entitlement = _entitlement_now(application)
+        amount = _approved_amount(application.programme, entitlement, amount)
+        before = {"status": application.status, "entitlement": application.entitlement}
+        application.approve()
+        application.entitlement, application.approved_amount = entitlement, amount
+        application.decided_by, application.decided_at = by, timezone.now()
+        application.save(
+            update_fields=["status", "entitlement", "approved_amount", "decided_by", "decided_at"]
+        )
+        audit.record(
+            actor=by,
+            action="application.approve",
+            obj=application,
+            programme=application.programme,
+            before=before,
+            after={"status": application.status, "approved_amount": amount},
+        )
+        reserve_cap(programme=application.programme, entity_id=application.entity_id, amount=amount)
+        issuance.issue_voucher(application=application, by=by, today=_today())
+    return application
+
+
+def _entitlement_now(application: Application):
+    """min(rate x contract value, remaining cap, remaining budget), as at this moment.
+    The budget and cap are read without a lock: the conditional updates that follow
+    refuse the approval if either shrank in between."""
+    amounts = [
+        share_of(application.contract.value, application.rate),
+        ledger.available_account(application.programme).balance,
+    ]
+    cap = remaining_cap(application)
+    if cap is not None:
+        amounts.append(cap)
+    return min(amounts)
+
+
+def _approved_amount(programme: Programme, entitlement, requested):
+    try:
+        amount = entitlement if requested in (None, "") else yuan(requested)
+    except MoneyError as exc:
+        raise DomainError(
+            "amount", "金额格式不正确", f"amount is not a valid yuan figure: {exc}"
+        ) from exc
+    if entitlement <= 0:
+        raise DomainError(
+            "amount",
+            "项目预算或单位年度额度已用完",
+            "no budget or annual cap is left for this entity",
+            code="budget_exhausted",
+        )
+    if amount <= 0:
+        raise DomainError("amount", "核定金额须大于零", "the approved amount must be positive")
+    if amount > entitlement:
+        raise DomainError(
+            "amount",
+            f"核定金额不得超过当前可获补贴 {entitlement} 元",
+            f"the approved amount may not exceed the current entitlement of {entitlement} yuan",
+        )
+    if programme.min_award is not None and amount < programme.min_award:
+        raise DomainError(
+            "amount",
+            f"核定金额低于最低补贴 {programme.min_award} 元",
+            f"the approved amount is below the minimum award of {programme.min_award} yuan",
+        )
+    return amount
+
+
+def _require_state(application: Application, step) -> None:
+    if not can_proceed(step):
+        raise DomainError(
+            "status",
+            f"当前状态（{application.get_status_display()}）不允许此操作",
+            f"not allowed while the application is {application.status}",
+            code="bad_state",
+        )
+
+
+def _audit_status(application: Application, by, before: str) -> None:
+    audit.record(
+        actor=by,
+        action=f"application.{application.status}",
+        obj=application,
+        programme=application.programme_id,
+        before={"status": before},
+        after={"status": application.status, "note": application.review_note},
+    )

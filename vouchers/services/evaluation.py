@@ -1,0 +1,114 @@
+"""Turn stored rows into the plain facts the pure rule engine judges."""
+
+from datetime import date
+
+from vouchers.models import Application, CapUsage, Voucher
+from vouchers.rules import evaluate
+from vouchers.rules.facts import (
+    ApplicantFacts,
+    Context,
+    ContractFacts,
+    Evaluation,
+    Facts,
+    ProgrammeTerms,
+)
+from vouchers.services import ledger
+
+
+def applicant_facts(application: Application) -> ApplicantFacts:
+    entity, declaration = application.entity, application.declaration
+    return ApplicantFacts(
+        credit_code=entity.credit_code,
+        kind=entity.kind,
+        registered_region=declaration.registered_region,
+        industry=declaration.industry,
+        employees=declaration.employees,
+        prior_year_revenue=declaration.prior_year_revenue,
+        is_startup=declaration.is_startup,
+        legal_representative=entity.legal_representative,
+        shareholders=tuple(entity.shareholders),
+        related_parties=tuple(entity.related_parties),
+        dishonest_until=entity.dishonest_until,
+    )
+
+
+def contract_facts(application: Application) -> ContractFacts:
+    contract = application.contract
+    provider = contract.provider
+    return ContractFacts(
+        number=contract.number,
+        provider_id=provider.pk,
+        provider_credit_code=provider.credit_code,
+        provider_legal_representative=provider.legal_representative,
+        provider_shareholders=tuple(provider.shareholders),
+        signed_on=contract.signed_on,
+        service_start=contract.service_start,
+        service_end=contract.service_end,
+        value=contract.value,
+        accelerator_origin=contract.accelerator_origin,
+        service_category=contract.service_category,
+        purpose=contract.purpose,
+        project_class=contract.project_class,
+        filed_model_service=contract.filed_model_service,
+        paid_in_full=contract.paid_in_full,
+    )
+
+
+def programme_terms(application: Application) -> ProgrammeTerms:
+    programme = application.programme
+    return ProgrammeTerms(
+        designated_provider_ids=frozenset(programme.providers.values_list("pk", flat=True)),
+        min_award=programme.min_award,
+        annual_cap=programme.annual_cap,
+        claim_share_cap=programme.claim_share_cap,
+    )
+
+
+def remaining_cap(application: Application):
+    programme = application.programme
+    if programme.annual_cap is None:
+        return None
+    usage = CapUsage.objects.filter(programme=programme, entity_id=application.entity_id).first()
+    return programme.annual_cap - (usage.used if usage else 0)
+
+
+def contract_subsidised_elsewhere(application: Application) -> bool:
+    others = Application.objects.filter(
+        contract_id=application.contract_id, status=Application.Status.APPROVED
+    ).exclude(pk=application.pk)
+    return others.exists() or Voucher.objects.filter(contract_id=application.contract_id).exists()
+
+
+def evaluate_application(application: Application, *, today: date) -> Evaluation:
+    context = Context(
+        today=today,
+        remaining_budget=ledger.available_account(application.programme).balance,
+        remaining_cap=remaining_cap(application),
+        contract_subsidised_elsewhere=contract_subsidised_elsewhere(application),
+    )
+    facts = Facts(
+        applicant=applicant_facts(application),
+        contract=contract_facts(application),
+        terms=programme_terms(application),
+        context=context,
+    )
+    return evaluate(application.ruleset.document, facts)
+
+
+def trace(evaluation: Evaluation) -> dict:
+    """The evaluation as JSON, kept on the application so a decision can be explained later."""
+    return {
+        "eligible": evaluation.eligible,
+        "rate": str(evaluation.rate),
+        "entitlement": str(evaluation.entitlement),
+        "results": [
+            {
+                "kind": r.kind,
+                "passed": r.passed,
+                "reason_zh": r.reason_zh,
+                "reason_en": r.reason_en,
+                "figures": r.figures,
+            }
+            for r in evaluation.results
+        ],
+    }

@@ -1,0 +1,100 @@
+"""Programmes: create with their first rule version, publish (funds the ledger), revise rules."""
+
+from django.db import transaction
+
+from accounts.permissions import require
+from config.errors import DomainError, clean_bilingual
+from vouchers.models import FundingSource, Programme, RuleSet
+from vouchers.rules import validate_ruleset
+from vouchers.services import audit, ledger
+
+
+def create_programme(
+    *, by, fields: dict, rules: dict, providers=(), funding_sources=()
+) -> Programme:
+    """A draft programme with rule version 1. `funding_sources` is a list of
+    (name_zh, name_en, weight). Everything is validated before anything is written."""
+    programme = Programme(**fields)
+    require(by, "vouchers.manage_programme", programme)
+    clean_bilingual(programme)
+    document = validate_ruleset(rules)
+    _check_voucher_kinds(programme.voucher_kinds)
+    with transaction.atomic():
+        programme.save()
+        programme.providers.set(providers)
+        for name_zh, name_en, weight in funding_sources:
+            source = FundingSource(
+                programme=programme, name_zh=name_zh, name_en=name_en, weight=weight
+            )
+            clean_bilingual(source)
+            source.save()
+        RuleSet.objects.create(
+            programme=programme, version=1, document=document, created_by=by, note="v1"
+        )
+        audit.record(
+            actor=by,
+            action="programme.create",
+            obj=programme,
+            programme=programme,
+            after={"status": programme.status, "total_budget": programme.total_budget},
+        )
+    return programme
+
+
+def _check_voucher_kinds(kinds) -> None:
+    allowed = set(Programme.VoucherKind.values)
+    if not isinstance(kinds, list) or not kinds or not set(kinds) <= allowed:
+        raise DomainError(
+            "voucher_kinds",
+            f"券种须为 {sorted(allowed)} 中的一个或多个",
+            f"voucher kinds must be one or more of {sorted(allowed)}",
+        )
+
+
+def publish_programme(*, programme: Programme, by) -> Programme:
+    """Open the programme and move its budget into the ledger, in one transaction."""
+    require(by, "vouchers.manage_programme", programme)
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        if programme.status != Programme.Status.DRAFT:
+            raise DomainError(
+                "status", "项目已发布", "the programme is already published", code="bad_state"
+            )
+        programme.publish()
+        programme.save(update_fields=["status"])
+        ledger.fund_programme(programme=programme, by=by)
+        audit.record(
+            actor=by,
+            action="programme.publish",
+            obj=programme,
+            programme=programme,
+            before={"status": Programme.Status.DRAFT},
+            after={"status": programme.status},
+        )
+    return programme
+
+
+def revise_rules(*, programme: Programme, by, rules: dict, note: str = "") -> RuleSet:
+    """Add a rule version. Applications already filed keep the version they were filed under."""
+    require(by, "vouchers.manage_programme", programme)
+    document = validate_ruleset(rules)
+    with transaction.atomic():
+        # Lock the programme so two revisions at once get consecutive version numbers.
+        Programme.objects.select_for_update().get(pk=programme.pk)
+        current = programme.current_ruleset()
+        ruleset = RuleSet.objects.create(
+            programme=programme,
+            version=current.version + 1,
+            document=document,
+            created_by=by,
+            note=note,
+        )
+        audit.record(
+            actor=by,
+            action="ruleset.revise",
+            obj=ruleset,
+            programme=programme,
+            before={"version": current.version},
+            after={"version": ruleset.version, "note": note},
+        )
+    return ruleset
