@@ -46,7 +46,7 @@ def acts_for_provider(user, voucher) -> bool:
 
 @rules.predicate
 def is_own_work(user, application) -> bool:
-    """Nobody approves their own work: the person who created or submitted it."""
+    """Nobody approves their own work: the person who created the application."""
     return bool(user and user.pk and application.created_by_id == user.pk)
 
 

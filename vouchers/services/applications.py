@@ -8,7 +8,7 @@ from django_fsm import can_proceed
 
 from accounts.permissions import require
 from config.errors import DomainError
-from vouchers.models import Application, Programme
+from vouchers.models import Application, Contract, Programme
 from vouchers.money import MoneyError, share_of, yuan
 from vouchers.services import audit, issuance, ledger
 from vouchers.services.caps import reserve_cap
@@ -31,11 +31,7 @@ def create_application(
     declaration = entity.current_declaration()
     if declaration is None:
         raise DomainError("declaration", "请先填报主体信息", "declare the entity's profile first")
-    kind = voucher_kind or (programme.voucher_kinds or [Programme.VoucherKind.CASH_COMPUTE])[0]
-    if kind not in programme.voucher_kinds:
-        raise DomainError(
-            "voucher_kind", "该项目不发放此券种", "this programme does not issue that voucher kind"
-        )
+    kind = _voucher_kind(programme, contract, voucher_kind)
     application = Application(
         programme=programme,
         ruleset=programme.current_ruleset(),
@@ -56,6 +52,32 @@ def create_application(
             after={"status": application.status, "entitlement": application.entitlement},
         )
     return application
+
+
+# What each voucher kind may be spent on (brief: Guizhou's cash vouchers buy compute or
+# data products, its in-kind vouchers buy local specialty goods).
+VOUCHER_KIND_FOR_SPEND = {
+    Contract.ServiceCategory.COMPUTE_SERVICE: Programme.VoucherKind.CASH_COMPUTE,
+    Contract.ServiceCategory.DATA_PRODUCT: Programme.VoucherKind.CASH_DATA,
+    Contract.ServiceCategory.SPECIALTY_GOODS: Programme.VoucherKind.IN_KIND,
+}
+
+
+def _voucher_kind(programme: Programme, contract: Contract, requested: str) -> str:
+    kind = VOUCHER_KIND_FOR_SPEND[contract.service_category]
+    if requested and requested != kind:
+        raise DomainError(
+            "voucher_kind",
+            "券种与合同服务类别不符",
+            f"a {requested} voucher cannot pay for {contract.service_category}",
+        )
+    if kind not in programme.voucher_kinds:
+        raise DomainError(
+            "voucher_kind",
+            "该项目不发放此类券",
+            f"this programme issues no {kind} vouchers",
+        )
+    return kind
 
 
 def _judge(application: Application) -> None:

@@ -1,8 +1,10 @@
 """Redemption (核销): a billed amount earns rate x billed, up to what is left on the voucher."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.permissions import require
 from config.errors import DomainError
@@ -12,9 +14,14 @@ from vouchers.services import audit, ledger
 from vouchers.services.issuance import lock_voucher
 
 
-def redeem(*, voucher: Voucher, billed_amount, by, reference: str = "") -> Decimal:
-    """Post the subsidy for one billed amount: rate x billed, rounded down, up to what is
-    left on the voucher. Returns the subsidy posted (0.00 if nothing is left)."""
+def redeem(
+    *, voucher: Voucher, billed_amount, by, reference: str = "", used_on: date | None = None
+) -> Decimal:
+    """Post the subsidy for compute used on `used_on` (default today): rate x billed,
+    rounded down, up to what is left on the voucher. Returns the subsidy posted (0.00 if
+    nothing is left). Use outside the voucher's validity or the contract's service period
+    earns nothing and is refused."""
+    used_on = used_on or timezone.localdate()
     try:
         billed = yuan(billed_amount)
     except MoneyError as exc:
@@ -33,6 +40,7 @@ def redeem(*, voucher: Voucher, billed_amount, by, reference: str = "") -> Decim
                 f"the voucher is {voucher.status}, not active",
                 code="bad_state",
             )
+        _require_within_periods(voucher, used_on)
         subsidy = min(share_of(billed, voucher.rate), voucher.remaining)
         if subsidy <= 0:
             return subsidy
@@ -59,3 +67,19 @@ def redeem(*, voucher: Voucher, billed_amount, by, reference: str = "") -> Decim
             reference=reference,
         )
     return subsidy
+
+
+def _require_within_periods(voucher: Voucher, used_on: date) -> None:
+    contract = voucher.contract
+    if not (voucher.valid_from <= used_on <= voucher.expires_on):
+        raise DomainError(
+            "used_on",
+            f"使用日期 {used_on} 不在券有效期 {voucher.valid_from} 至 {voucher.expires_on} 内",
+            f"{used_on} is outside the voucher's validity {voucher.valid_from} to {voucher.expires_on}",
+        )
+    if not (contract.service_start <= used_on <= contract.service_end):
+        raise DomainError(
+            "used_on",
+            f"使用日期 {used_on} 不在合同服务期 {contract.service_start} 至 {contract.service_end} 内",
+            f"{used_on} is outside the contract's service period {contract.service_start} to {contract.service_end}",
+        )

@@ -1,0 +1,462 @@
+"""The demo data set behind `manage.py load_demo`.
+
+Idempotent by natural keys: an authority by its name, a user by username, a provider or
+entity by credit code, a programme by code, a demo application by its contract number.
+Each unit is built in one transaction, so an interrupted run leaves whole units and the
+next run completes the rest; a second run finds everything and changes nothing.
+
+Whatever has a status or moves money goes through the services, done by the person whose
+role allows it: managers publish, entity staff declare and apply, reviewers decide,
+provider staff redeem.  Dates follow `timezone.localdate()`: the programmes accept
+applications all of the current year, so a person can apply through the demo today.
+The organisations other than the real providers and authorities are fictional.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Authority, Entity, Membership, Provider, User
+from accounts.services import declare_profile, register_entity, register_provider
+from vouchers.demo.brief_programmes import (
+    FIRST_TABLE,
+    PROVIDERS,
+    credit_code,
+    programme_code,
+    programme_fields,
+)
+from vouchers.models import Application, Contract, Programme, Voucher
+from vouchers.services.applications import (
+    approve_application,
+    create_application,
+    reject_application,
+    return_application,
+    submit_application,
+    withdraw_application,
+)
+from vouchers.services.closing import expire_voucher, revoke_voucher
+from vouchers.services.contracts import register_contract
+from vouchers.services.programmes import create_programme, publish_programme
+from vouchers.services.redemption import redeem
+
+PASSWORD = "demo12345"
+ADMIN_URL = "http://127.0.0.1:8000/admin/"
+Role = Membership.Role
+AUTHORITY_STAFF = (
+    ("manager", Role.PROGRAMME_MANAGER),
+    ("reviewer1", Role.REVIEWER),
+    ("reviewer2", Role.REVIEWER),
+    ("finance", Role.FINANCE_OFFICER),
+)
+
+# (name, registered region, industry, employees, prior-year revenue, extras) per kind.
+ENTERPRISES = [
+    ("成都星河智能科技有限公司", "510107", "software_it", 120, "25000000.00", {}),
+    ("成都蜀光医疗影像科技有限公司", "510104", "software_it", 80, "12000000.00", {}),
+    # Below Chengdu's 10 million revenue floor: its draft shows the rule failing.
+    ("成都锦城小微软件有限公司", "510106", "software_it", 15, "8000000.00", {}),
+    # Shares its legal representative with 贵安智算中心: a related party there.
+    (
+        "贵阳数博科技有限公司",
+        "520115",
+        "software_it",
+        60,
+        "9000000.00",
+        {"related_to": "gz-compute"},
+    ),
+    ("遵义黔云数据服务有限公司", "520302", "software_it", 45, "6000000.00", {}),
+    ("上海浦江大模型科技有限公司", "310104", "software_it", 200, "60000000.00", {}),
+    ("杭州西溪智造有限公司", "330106", "manufacturing", 150, "30000000.00", {}),
+    ("杭州钱塘小模型科技有限公司", "330114", "software_it", 30, "3000000.00", {"is_startup": True}),
+    ("杭州良渚视觉科技有限公司", "330110", "software_it", 12, "1000000.00", {}),
+    ("北京中关村智言科技有限公司", "110108", "software_it", 260, "150000000.00", {}),
+    # On the dishonesty (失信) list until about a year ago: Beijing's 3-year rule fails.
+    (
+        "北京亦庄智能制造有限公司",
+        "110115",
+        "manufacturing",
+        500,
+        "300000000.00",
+        {"dishonest_days_ago": 400},
+    ),
+    ("深圳南山算法科技有限公司", "440305", "software_it", 90, "25000000.00", {"is_startup": True}),
+]
+INSTITUTES = [
+    ("成都天府人工智能研究院", "510107", "research", 180, "30000000.00", {}),
+    ("四川锦江计算科学研究所", "510104", "research", 90, "15000000.00", {}),
+    ("成都电子信息产业技术研究院", "510116", "research", 120, "12000000.00", {}),
+    ("贵州黔中大数据研究院", "520115", "research", 70, "8000000.00", {}),
+    ("贵州山地信息技术研究所", "520102", "research", 40, "5000000.00", {}),
+    ("杭州之江智能计算研究院", "330106", "research", 300, "40000000.00", {}),
+    ("浙江钱塘数据科学研究所", "330108", "research", 110, "20000000.00", {}),
+    ("北京海淀认知智能研究院", "110108", "research", 260, "50000000.00", {}),
+    ("北京怀柔先进计算研究所", "110116", "research", 150, "18000000.00", {}),
+    ("上海张江类脑智能研究院", "310115", "research", 140, "26000000.00", {}),
+    ("武汉光谷智能感知研究所", "420111", "research", 85, "11000000.00", {}),
+    ("西安秦岭计算数学研究所", "610113", "research", 60, "7000000.00", {}),
+]
+UNIVERSITIES = [
+    ("成都锦江理工大学", "510106", "education", 2600, "80000000.00", {}),
+    ("西南信息工程大学", "510105", "education", 1900, "60000000.00", {}),
+    ("乐山蜀南科技学院", "511100", "education", 700, "20000000.00", {}),
+    ("贵阳数据科技大学", "520100", "education", 1200, "30000000.00", {}),
+    ("黔东南职业技术学院", "522600", "education", 400, "5000000.00", {}),
+    ("杭州钱江工业大学", "330100", "education", 2400, "70000000.00", {}),
+    ("衢州浙西数字经济学院", "330800", "education", 500, "10000000.00", {}),
+    ("北京燕山信息科技大学", "110108", "education", 3000, "90000000.00", {}),
+    ("京北人工智能学院", "110114", "education", 800, "25000000.00", {}),
+    ("上海浦东数理大学", "310115", "education", 2000, "50000000.00", {}),
+    ("南京钟山智能科技大学", "320100", "education", 1800, "40000000.00", {}),
+    ("重庆山城计算机学院", "500000", "education", 600, "15000000.00", {}),
+]
+# Username prefix and credit-code prefix (91 enterprise, 12 public institution) per kind.
+ENTITY_KINDS = {
+    Entity.Kind.ENTERPRISE: ("ent", "91", ENTERPRISES),
+    Entity.Kind.RESEARCH_INSTITUTE: ("inst", "12", INSTITUTES),
+    Entity.Kind.UNIVERSITY: ("uni", "12", UNIVERSITIES),
+}
+# Fictional legal representatives; none shares a name with a provider's.
+SURNAMES = "赵钱孙李郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章"
+GIVEN_NAMES = ("立新", "海燕", "建国", "文静", "志远", "晓峰")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One demo application: the state it ends in and the contract it names."""
+
+    state: str
+    programme: str
+    entity: str
+    provider: str
+    value: str
+    contract: dict = field(default_factory=dict)
+    voucher_kind: str = ""
+
+
+SCENARIOS = [
+    Scenario("draft", "chengdu", "ent01", "cd-icc", "400000.00"),
+    Scenario("draft", "chengdu", "ent03", "cd-icc", "100000.00"),  # fails the revenue floor
+    Scenario("draft", "guizhou", "ent04", "gz-compute", "200000.00"),  # fails: related party
+    Scenario("draft", "beijing", "ent11", "bj-aipc", "3000000.00"),  # fails: dishonesty record
+    Scenario("submitted", "chengdu", "ent02", "nsc-cd", "600000.00"),
+    Scenario("submitted", "chengdu", "inst02", "cd-icc", "240000.00"),
+    Scenario("returned", "hangzhou-sme", "ent08", "hz-aicc", "80000.00"),
+    Scenario("rejected", "guizhou", "ent05", "gz-compute", "150000.00"),
+    Scenario("withdrawn", "hangzhou-sme", "ent09", "hz-partner", "50000.00"),
+    Scenario("active", "chengdu", "inst01", "cd-icc", "1000000.00"),
+    Scenario("active", "chengdu", "uni01", "nsc-cd", "800000.00"),
+    Scenario(
+        "active",
+        "guizhou",
+        "ent12",
+        "gz-goods",
+        "50000.00",
+        {"service_category": "specialty_goods", "purpose": "other"},
+        "in_kind",
+    ),
+    Scenario("public_notice", "beijing", "ent10", "bj-dec", "5000000.00"),
+    Scenario(
+        "exhausted",
+        "guizhou",
+        "ent06",
+        "gy-exchange",
+        "300000.00",
+        {"service_category": "data_product", "purpose": "other"},
+        "cash_data",
+    ),
+    Scenario("expired", "hangzhou-sme", "ent07", "hz-aicc", "200000.00"),
+    Scenario("revoked", "chengdu", "uni02", "cd-icc", "300000.00"),
+]
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    role: str
+    organisation: str
+
+
+@dataclass
+class Demo:
+    """One run: the date, the password hash and what was found or made, by key."""
+
+    today: date
+    # Hashed once and shared: hashing it per user (PBKDF2) would take about a minute.
+    password: str = field(default_factory=lambda: make_password(PASSWORD))
+    logins: list[Login] = field(default_factory=list)
+    users: dict = field(default_factory=dict)
+    providers: dict = field(default_factory=dict)
+    programmes: dict = field(default_factory=dict)
+    entities: dict = field(default_factory=dict)
+    created: int = 0
+
+
+def load() -> Demo:
+    demo = Demo(today=timezone.localdate())
+    _ensure_admin(demo)
+    for entry in FIRST_TABLE:
+        _ensure_authority(demo, entry)
+    for key in dict.fromkeys(key for entry in FIRST_TABLE for key in entry["providers"]):
+        _ensure_provider(demo, key)
+    for entry in FIRST_TABLE:
+        _ensure_programme(demo, entry)
+    for kind, (prefix, code_prefix, rows) in ENTITY_KINDS.items():
+        for number, row in enumerate(rows, start=1):
+            _ensure_entity(demo, kind, f"{prefix}{number:02d}", code_prefix, row)
+    for number, scenario in enumerate(SCENARIOS, start=1):
+        _ensure_scenario(demo, number, scenario)
+    return demo
+
+
+def _ensure_admin(demo: Demo) -> None:
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create(
+            username="admin",
+            password=demo.password,
+            display_name="平台管理员",
+            is_staff=True,
+            is_superuser=True,
+        )
+        demo.created += 1
+    demo.logins.append(Login("admin", "superuser", "平台 / platform"))
+
+
+def _ensure_member(demo: Demo, username: str, role: str, organisation, display_name: str):
+    """The user with this role in `organisation` (an Authority, Entity or Provider)."""
+    user, made = User.objects.get_or_create(
+        username=username, defaults={"password": demo.password, "display_name": display_name}
+    )
+    scope = {type(organisation).__name__.lower(): organisation}
+    Membership.objects.get_or_create(user=user, role=role, **scope)
+    demo.created += made
+    demo.users[username] = user
+    demo.logins.append(Login(username, role, str(organisation)))
+    return user
+
+
+def _staff_prefix(programme_key: str) -> str:
+    return programme_key.split("-")[0]  # "hangzhou-sme" is run by the "hangzhou" staff
+
+
+def _ensure_authority(demo: Demo, entry: dict) -> None:
+    values = entry["authority"]
+    with transaction.atomic():
+        authority, made = Authority.objects.get_or_create(
+            name_zh=values["name_zh"], defaults=values
+        )
+        demo.created += made
+        for suffix, role in AUTHORITY_STAFF:
+            username = f"{_staff_prefix(entry['key'])}-{suffix}"
+            if username not in demo.users:
+                label = f"{authority.name_zh} {Role(role).label.split(' / ')[0]}"
+                _ensure_member(demo, username, role, authority, label)
+
+
+def _ensure_provider(demo: Demo, key: str) -> None:
+    data = PROVIDERS[key]
+    with transaction.atomic():
+        provider = Provider.objects.filter(credit_code=data["credit_code"]).first()
+        if provider is None:
+            provider = register_provider(
+                name=data["name"],
+                credit_code=data["credit_code"],
+                legal_representative=data["legal_representative"],
+                region_code=data["region"],
+            )
+            demo.created += 1
+        demo.providers[key] = provider
+        _ensure_member(
+            demo, f"{key}-staff", Role.PROVIDER_STAFF, provider, f"{data['name']} 对接人"
+        )
+
+
+def _ensure_programme(demo: Demo, entry: dict) -> None:
+    code = programme_code(entry, demo.today.year)
+    existing = Programme.objects.filter(code=code).first()
+    if existing is not None:
+        demo.programmes[entry["key"]] = existing
+        return
+    manager = demo.users[f"{_staff_prefix(entry['key'])}-manager"]
+    authority = Authority.objects.get(name_zh=entry["authority"]["name_zh"])
+    with transaction.atomic():
+        draft = create_programme(
+            by=manager,
+            fields=programme_fields(entry, authority=authority, year=demo.today.year),
+            rules=entry["rules"],
+            providers=[demo.providers[key] for key in entry["providers"]],
+            funding_sources=entry["funding_sources"],
+        )
+        demo.programmes[entry["key"]] = publish_programme(programme=draft, by=manager)
+    demo.created += 1
+
+
+def _legal_representative(serial: int, extras: dict) -> str:
+    if "related_to" in extras:
+        return PROVIDERS[extras["related_to"]]["legal_representative"]
+    return SURNAMES[serial % len(SURNAMES)] + GIVEN_NAMES[serial % len(GIVEN_NAMES)]
+
+
+def _ensure_entity(demo: Demo, kind: str, key: str, code_prefix: str, row: tuple) -> None:
+    name, region, industry, employees, revenue, extras = row
+    serial = len(demo.entities) + 1
+    code = credit_code(code_prefix, region, 800000000 + serial)
+    with transaction.atomic():
+        entity = Entity.objects.filter(credit_code=code).first()
+        made = entity is None
+        if made:
+            entity = register_entity(
+                name=name,
+                credit_code=code,
+                kind=kind,
+                legal_representative=_legal_representative(serial, extras),
+                dishonest_until=_dishonest_until(demo, extras),
+            )
+        clerk = _ensure_member(demo, key, Role.ENTITY_STAFF, entity, f"{name} 经办人")
+        if made:
+            declare_profile(
+                entity=entity,
+                by=clerk,
+                declared_on=demo.today,
+                fiscal_year=demo.today.year - 1,
+                registered_region=region,
+                industry=industry,
+                employees=employees,
+                prior_year_revenue=Decimal(revenue),
+                is_startup=extras.get("is_startup", False),
+            )
+            demo.created += 1
+    demo.entities[key] = entity
+
+
+def _dishonest_until(demo: Demo, extras: dict) -> date | None:
+    days = extras.get("dishonest_days_ago")
+    return demo.today - timedelta(days=days) if days else None
+
+
+def _ensure_scenario(demo: Demo, number: int, scenario: Scenario) -> None:
+    """Sign the contract, apply, then take the steps to the scenario's state."""
+    provider = demo.providers[scenario.provider]
+    contract_number = f"DEMO-{demo.today.year}-{number:03d}"
+    if Contract.objects.filter(provider=provider, number=contract_number).exists():
+        return
+    entity, clerk = demo.entities[scenario.entity], demo.users[scenario.entity]
+    with transaction.atomic():
+        contract = register_contract(
+            entity=entity,
+            provider=provider,
+            by=clerk,
+            number=contract_number,
+            **_contract_fields(demo, scenario),
+        )
+        application = create_application(
+            entity=entity,
+            contract=contract,
+            programme=demo.programmes[scenario.programme],
+            by=clerk,
+            voucher_kind=scenario.voucher_kind,
+        )
+        for step in STEPS[scenario.state]:
+            application = step(demo, scenario, application)
+    demo.created += 1
+
+
+def _contract_fields(demo: Demo, scenario: Scenario) -> dict:
+    """Signed a month ago for a year of service: within every first-table window."""
+    start = demo.today - timedelta(days=30)
+    return {
+        "signed_on": start,
+        "service_start": start,
+        "service_end": start + relativedelta(months=12) - timedelta(days=1),
+        "value": Decimal(scenario.value),
+        "accelerator_origin": Contract.AcceleratorOrigin.DOMESTIC,
+        "accelerator_hours": Decimal(scenario.value) // 10,  # about 10 yuan an hour
+        "resources": "GPU/NPU 卡时 / accelerator hours",
+        **scenario.contract,
+    }
+
+
+def _reviewer(demo: Demo, scenario: Scenario, number: int) -> User:
+    return demo.users[f"{_staff_prefix(scenario.programme)}-reviewer{number}"]
+
+
+def _submit(demo, scenario, application):
+    return submit_application(application=application, by=demo.users[scenario.entity])
+
+
+def _return(demo, scenario, application):
+    note = "请补充算力使用计划 / please add the compute usage plan"
+    return return_application(application=application, by=_reviewer(demo, scenario, 1), note=note)
+
+
+def _reject(demo, scenario, application):
+    note = "合同内容与申报用途不符 / the contract does not match the declared purpose"
+    return reject_application(application=application, by=_reviewer(demo, scenario, 2), note=note)
+
+
+def _withdraw(demo, scenario, application):
+    return withdraw_application(application=application, by=demo.users[scenario.entity])
+
+
+def _approve(demo, scenario, application):
+    return approve_application(application=application, by=_reviewer(demo, scenario, 1))
+
+
+def _redeem(demo, scenario, application, billed: Decimal) -> None:
+    voucher = Voucher.objects.get(application=application)
+    staff = demo.users[f"{scenario.provider}-staff"]
+    redeem(voucher=voucher, billed_amount=billed, by=staff, reference="DEMO usage")
+
+
+def _redeem_part(demo, scenario, application):
+    _redeem(demo, scenario, application, Decimal(scenario.value) / 5)
+    return application
+
+
+def _redeem_all(demo, scenario, application):
+    # Billing the whole contract earns rate x value, at least the face value: exhausted.
+    _redeem(demo, scenario, application, Decimal(scenario.value))
+    return application
+
+
+def _expire(demo, scenario, application):
+    voucher = Voucher.objects.get(application=application)
+    # The demo cannot wait a year: expire it as the daily job would the day after expiry.
+    expire_voucher(voucher=voucher, today=voucher.expires_on + timedelta(days=1))
+    return application
+
+
+def _revoke(demo, scenario, application):
+    voucher = Voucher.objects.get(application=application)
+    reason = "演示：合同已解除 / demo: the contract was cancelled"
+    revoke_voucher(voucher=voucher, by=_reviewer(demo, scenario, 2), reason=reason)
+    return application
+
+
+STEPS = {
+    Application.Status.DRAFT: (),
+    Application.Status.SUBMITTED: (_submit,),
+    Application.Status.RETURNED: (_submit, _return),
+    Application.Status.REJECTED: (_submit, _reject),
+    Application.Status.WITHDRAWN: (_submit, _withdraw),
+    Voucher.Status.PUBLIC_NOTICE: (_submit, _approve),
+    Voucher.Status.ACTIVE: (_submit, _approve, _redeem_part),
+    Voucher.Status.EXHAUSTED: (_submit, _approve, _redeem_all),
+    Voucher.Status.EXPIRED: (_submit, _approve, _expire),
+    Voucher.Status.REVOKED: (_submit, _approve, _revoke),
+}
+
+
+def login_table(logins: list[Login]) -> str:
+    """username | role | organisation; the organisation last, where CJK widths vary."""
+    width_user = max(len(login.username) for login in logins)
+    width_role = max(len(login.role) for login in logins)
+    header = Login("username", "role", "organisation")
+    return "\n".join(
+        f"{row.username:<{width_user}}  {row.role:<{width_role}}  {row.organisation}"
+        for row in [header, *logins]
+    )
