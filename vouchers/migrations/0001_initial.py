@@ -12,345 +12,1046 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FundingSource',
+            name="FundingSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_zh', models.CharField(max_length=100, verbose_name='资金来源 / source (zh)')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='source (en)')),
-                ('weight', models.DecimalField(decimal_places=4, max_digits=8, verbose_name='份额 / share')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name_zh",
+                    models.CharField(max_length=100, verbose_name="资金来源 / source (zh)"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=100, verbose_name="source (en)"),
+                ),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=8, verbose_name="份额 / share"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资金来源 / funding source',
-                'verbose_name_plural': '资金来源 / funding source',
-                'ordering': ['pk'],
+                "verbose_name": "资金来源 / funding source",
+                "verbose_name_plural": "资金来源 / funding source",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Contract',
+            name="Contract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=64, verbose_name='合同编号 / contract number')),
-                ('signed_on', models.DateField(verbose_name='签订日期 / signed on')),
-                ('service_start', models.DateField(verbose_name='服务开始 / service start')),
-                ('service_end', models.DateField(verbose_name='服务结束 / service end')),
-                ('value', vouchers.models.fields.MoneyField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='合同金额 / contract value (yuan)')),
-                ('accelerator_origin', models.CharField(choices=[('domestic', '国产 / domestic'), ('foreign', '非国产 / foreign')], max_length=10, verbose_name='算力芯片来源 / accelerator origin')),
-                ('accelerator_hours', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='卡时 / accelerator hours')),
-                ('resources', models.CharField(blank=True, max_length=300, verbose_name='资源描述 / resources')),
-                ('service_category', models.CharField(choices=[('compute_service', '算力服务 / compute service'), ('data_product', '数据产品 / data product'), ('specialty_goods', '特色产品 / specialty goods')], default='compute_service', max_length=20, verbose_name='服务类别 / service category')),
-                ('purpose', models.CharField(choices=[('model_training', '模型训练 / model training'), ('model_inference', '模型推理 / model inference'), ('other', '其他 / other')], default='model_training', max_length=20, verbose_name='用途 / purpose')),
-                ('project_class', models.CharField(choices=[('normal', '一般项目 / normal'), ('major', '重大项目 / major')], default='normal', max_length=10, verbose_name='项目类别 / project class')),
-                ('filed_model_service', models.BooleanField(default=False, verbose_name='已备案大模型服务 / filed model service')),
-                ('paid_in_full', models.BooleanField(default=False, verbose_name='已全额支付 / paid in full')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='accounts.entity')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='accounts.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(max_length=64, verbose_name="合同编号 / contract number"),
+                ),
+                ("signed_on", models.DateField(verbose_name="签订日期 / signed on")),
+                ("service_start", models.DateField(verbose_name="服务开始 / service start")),
+                ("service_end", models.DateField(verbose_name="服务结束 / service end")),
+                (
+                    "value",
+                    vouchers.models.fields.MoneyField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="合同金额 / contract value (yuan)",
+                    ),
+                ),
+                (
+                    "accelerator_origin",
+                    models.CharField(
+                        choices=[("domestic", "国产 / domestic"), ("foreign", "非国产 / foreign")],
+                        max_length=10,
+                        verbose_name="算力芯片来源 / accelerator origin",
+                    ),
+                ),
+                (
+                    "accelerator_hours",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=14,
+                        verbose_name="卡时 / accelerator hours",
+                    ),
+                ),
+                (
+                    "resources",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="资源描述 / resources"
+                    ),
+                ),
+                (
+                    "service_category",
+                    models.CharField(
+                        choices=[
+                            ("compute_service", "算力服务 / compute service"),
+                            ("data_product", "数据产品 / data product"),
+                            ("specialty_goods", "特色产品 / specialty goods"),
+                        ],
+                        default="compute_service",
+                        max_length=20,
+                        verbose_name="服务类别 / service category",
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("model_training", "模型训练 / model training"),
+                            ("model_inference", "模型推理 / model inference"),
+                            ("other", "其他 / other"),
+                        ],
+                        default="model_training",
+                        max_length=20,
+                        verbose_name="用途 / purpose",
+                    ),
+                ),
+                (
+                    "project_class",
+                    models.CharField(
+                        choices=[("normal", "一般项目 / normal"), ("major", "重大项目 / major")],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="项目类别 / project class",
+                    ),
+                ),
+                (
+                    "filed_model_service",
+                    models.BooleanField(
+                        default=False, verbose_name="已备案大模型服务 / filed model service"
+                    ),
+                ),
+                (
+                    "paid_in_full",
+                    models.BooleanField(default=False, verbose_name="已全额支付 / paid in full"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="accounts.entity",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="accounts.provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '算力合同 / contract',
-                'verbose_name_plural': '算力合同 / contract',
-                'ordering': ['pk'],
+                "verbose_name": "算力合同 / contract",
+                "verbose_name_plural": "算力合同 / contract",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True, verbose_name='编号 / code')),
-                ('name_zh', models.CharField(max_length=200, verbose_name='名称 / name (zh)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (en)')),
-                ('region_code', models.CharField(max_length=6, verbose_name='行政区划代码 / region code')),
-                ('region_name', models.CharField(max_length=100, verbose_name='地区 / region')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度 / year')),
-                ('total_budget', vouchers.models.fields.MoneyField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='总预算 / total budget (yuan)')),
-                ('applications_open', models.DateField(verbose_name='申报开始 / applications open')),
-                ('applications_close', models.DateField(verbose_name='申报截止 / applications close')),
-                ('voucher_validity_months', models.PositiveSmallIntegerField(verbose_name='券有效期(月) / validity (months)')),
-                ('public_notice_days', models.PositiveSmallIntegerField(default=0, verbose_name='公示天数 / public notice (days)')),
-                ('min_award', vouchers.models.fields.MoneyField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='最低补贴 / minimum award')),
-                ('annual_cap', vouchers.models.fields.MoneyField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='单位年度上限 / per-entity annual cap')),
-                ('claim_share_cap', vouchers.models.fields.RateField(blank=True, decimal_places=4, max_digits=5, null=True, verbose_name='单笔补贴比例上限 / per-claim share cap')),
-                ('settlement_mode', models.CharField(choices=[('provider_deducts', '服务商抵扣 / provider deducts'), ('reimburse', '企业报销 / reimburse')], max_length=20, verbose_name='结算方式 / settlement mode')),
-                ('settlement_period', models.CharField(choices=[('monthly', '按月 / monthly'), ('quarterly', '按季度 / quarterly')], default='monthly', max_length=12, verbose_name='结算周期 / settlement period')),
-                ('voucher_kinds', models.JSONField(default=list, verbose_name='券种 / voucher kinds')),
-                ('status', django_fsm.FSMField(choices=[('draft', '草稿 / draft'), ('published', '已发布 / published'), ('closed', '已结束 / closed')], default='draft', max_length=50)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='accounts.authority')),
-                ('providers', models.ManyToManyField(related_name='programmes', to='accounts.provider', verbose_name='指定服务商 / designated providers')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True, verbose_name="编号 / code")),
+                ("name_zh", models.CharField(max_length=200, verbose_name="名称 / name (zh)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (en)")),
+                (
+                    "region_code",
+                    models.CharField(max_length=6, verbose_name="行政区划代码 / region code"),
+                ),
+                ("region_name", models.CharField(max_length=100, verbose_name="地区 / region")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度 / year")),
+                (
+                    "total_budget",
+                    vouchers.models.fields.MoneyField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="总预算 / total budget (yuan)",
+                    ),
+                ),
+                (
+                    "applications_open",
+                    models.DateField(verbose_name="申报开始 / applications open"),
+                ),
+                (
+                    "applications_close",
+                    models.DateField(verbose_name="申报截止 / applications close"),
+                ),
+                (
+                    "voucher_validity_months",
+                    models.PositiveSmallIntegerField(
+                        verbose_name="券有效期(月) / validity (months)"
+                    ),
+                ),
+                (
+                    "public_notice_days",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="公示天数 / public notice (days)"
+                    ),
+                ),
+                (
+                    "min_award",
+                    vouchers.models.fields.MoneyField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="最低补贴 / minimum award",
+                    ),
+                ),
+                (
+                    "annual_cap",
+                    vouchers.models.fields.MoneyField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="单位年度上限 / per-entity annual cap",
+                    ),
+                ),
+                (
+                    "claim_share_cap",
+                    vouchers.models.fields.RateField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="单笔补贴比例上限 / per-claim share cap",
+                    ),
+                ),
+                (
+                    "settlement_mode",
+                    models.CharField(
+                        choices=[
+                            ("provider_deducts", "服务商抵扣 / provider deducts"),
+                            ("reimburse", "企业报销 / reimburse"),
+                        ],
+                        max_length=20,
+                        verbose_name="结算方式 / settlement mode",
+                    ),
+                ),
+                (
+                    "settlement_period",
+                    models.CharField(
+                        choices=[
+                            ("monthly", "按月 / monthly"),
+                            ("quarterly", "按季度 / quarterly"),
+                        ],
+                        default="monthly",
+                        max_length=12,
+                        verbose_name="结算周期 / settlement period",
+                    ),
+                ),
+                (
+                    "voucher_kinds",
+                    models.JSONField(default=list, verbose_name="券种 / voucher kinds"),
+                ),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("draft", "草稿 / draft"),
+                            ("published", "已发布 / published"),
+                            ("closed", "已结束 / closed"),
+                        ],
+                        default="draft",
+                        max_length=50,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="accounts.authority",
+                    ),
+                ),
+                (
+                    "providers",
+                    models.ManyToManyField(
+                        related_name="programmes",
+                        to="accounts.provider",
+                        verbose_name="指定服务商 / designated providers",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '算力券项目 / programme',
-                'verbose_name_plural': '算力券项目 / programme',
-                'ordering': ['-year', 'pk'],
+                "verbose_name": "算力券项目 / programme",
+                "verbose_name_plural": "算力券项目 / programme",
+                "ordering": ["-year", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='LedgerAccount',
+            name="LedgerAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('funding', '资金来源 / funding'), ('available', '可用预算 / available'), ('reserve', '券占用 / voucher reserve'), ('redeemed', '已核销 / redeemed'), ('paid', '已兑付 / paid')], max_length=12)),
-                ('balance', vouchers.models.fields.MoneyField(decimal_places=2, default=0, max_digits=16)),
-                ('allow_negative', models.BooleanField(default=False)),
-                ('funding_source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='vouchers.fundingsource')),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.provider')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='vouchers.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("funding", "资金来源 / funding"),
+                            ("available", "可用预算 / available"),
+                            ("reserve", "券占用 / voucher reserve"),
+                            ("redeemed", "已核销 / redeemed"),
+                            ("paid", "已兑付 / paid"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "balance",
+                    vouchers.models.fields.MoneyField(decimal_places=2, default=0, max_digits=16),
+                ),
+                ("allow_negative", models.BooleanField(default=False)),
+                (
+                    "funding_source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="vouchers.fundingsource",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.provider",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accounts",
+                        to="vouchers.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '账户 / ledger account',
-                'verbose_name_plural': '账户 / ledger account',
-                'ordering': ['pk'],
+                "verbose_name": "账户 / ledger account",
+                "verbose_name_plural": "账户 / ledger account",
+                "ordering": ["pk"],
             },
         ),
         migrations.AddField(
-            model_name='fundingsource',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funding_sources', to='vouchers.programme'),
+            model_name="fundingsource",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="funding_sources",
+                to="vouchers.programme",
+            ),
         ),
         migrations.CreateModel(
-            name='CapUsage',
+            name="CapUsage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('limit', vouchers.models.fields.MoneyField(decimal_places=2, max_digits=16)),
-                ('used', vouchers.models.fields.MoneyField(decimal_places=2, default=0, max_digits=16)),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cap_usages', to='accounts.entity')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cap_usages', to='vouchers.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("limit", vouchers.models.fields.MoneyField(decimal_places=2, max_digits=16)),
+                (
+                    "used",
+                    vouchers.models.fields.MoneyField(decimal_places=2, default=0, max_digits=16),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cap_usages",
+                        to="accounts.entity",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cap_usages",
+                        to="vouchers.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度额度 / annual cap usage',
-                'verbose_name_plural': '年度额度 / annual cap usage',
+                "verbose_name": "年度额度 / annual cap usage",
+                "verbose_name_plural": "年度额度 / annual cap usage",
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('action', models.CharField(max_length=60)),
-                ('object_type', models.CharField(max_length=40)),
-                ('object_id', models.CharField(max_length=40)),
-                ('before', models.JSONField(blank=True, default=dict)),
-                ('after', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='vouchers.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("action", models.CharField(max_length=60)),
+                ("object_type", models.CharField(max_length=40)),
+                ("object_id", models.CharField(max_length=40)),
+                ("before", models.JSONField(blank=True, default=dict)),
+                ("after", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="vouchers.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计日志 / audit event',
-                'verbose_name_plural': '审计日志 / audit event',
-                'ordering': ['-pk'],
+                "verbose_name": "审计日志 / audit event",
+                "verbose_name_plural": "审计日志 / audit event",
+                "ordering": ["-pk"],
             },
         ),
         migrations.CreateModel(
-            name='RuleSet',
+            name="RuleSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(verbose_name='版本 / version')),
-                ('document', models.JSONField(verbose_name='规则 / rules')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='修订说明 / note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rulesets', to='vouchers.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(verbose_name="版本 / version")),
+                ("document", models.JSONField(verbose_name="规则 / rules")),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=200, verbose_name="修订说明 / note"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rulesets",
+                        to="vouchers.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '规则版本 / rule set',
-                'verbose_name_plural': '规则版本 / rule set',
-                'ordering': ['programme', '-version'],
+                "verbose_name": "规则版本 / rule set",
+                "verbose_name_plural": "规则版本 / rule set",
+                "ordering": ["programme", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('voucher_kind', models.CharField(choices=[('cash_compute', '算力现金券 / cash voucher for compute'), ('cash_data', '数据产品现金券 / cash voucher for data products'), ('in_kind', '实物券 / in-kind voucher')], max_length=20, verbose_name='券种 / voucher kind')),
-                ('status', django_fsm.FSMField(choices=[('draft', '草稿 / draft'), ('submitted', '已提交 / submitted'), ('returned', '退回补正 / returned'), ('approved', '已批准 / approved'), ('rejected', '已驳回 / rejected'), ('withdrawn', '已撤回 / withdrawn')], default='draft', max_length=50)),
-                ('evaluation', models.JSONField(blank=True, default=dict, verbose_name='规则校验结果 / evaluation')),
-                ('eligible', models.BooleanField(null=True, verbose_name='符合条件 / eligible')),
-                ('rate', vouchers.models.fields.RateField(blank=True, decimal_places=4, max_digits=5, null=True, verbose_name='补贴比例 / rate')),
-                ('entitlement', vouchers.models.fields.MoneyField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='可获补贴 / entitlement')),
-                ('approved_amount', vouchers.models.fields.MoneyField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='核定金额 / approved amount')),
-                ('review_note', models.TextField(blank=True, verbose_name='审核意见 / review note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('declaration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='accounts.entitydeclaration')),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='accounts.entity')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='vouchers.contract')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='vouchers.programme')),
-                ('ruleset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='vouchers.ruleset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "voucher_kind",
+                    models.CharField(
+                        choices=[
+                            ("cash_compute", "算力现金券 / cash voucher for compute"),
+                            ("cash_data", "数据产品现金券 / cash voucher for data products"),
+                            ("in_kind", "实物券 / in-kind voucher"),
+                        ],
+                        max_length=20,
+                        verbose_name="券种 / voucher kind",
+                    ),
+                ),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("draft", "草稿 / draft"),
+                            ("submitted", "已提交 / submitted"),
+                            ("returned", "退回补正 / returned"),
+                            ("approved", "已批准 / approved"),
+                            ("rejected", "已驳回 / rejected"),
+                            ("withdrawn", "已撤回 / withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=50,
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="规则校验结果 / evaluation"
+                    ),
+                ),
+                ("eligible", models.BooleanField(null=True, verbose_name="符合条件 / eligible")),
+                (
+                    "rate",
+                    vouchers.models.fields.RateField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="补贴比例 / rate",
+                    ),
+                ),
+                (
+                    "entitlement",
+                    vouchers.models.fields.MoneyField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="可获补贴 / entitlement",
+                    ),
+                ),
+                (
+                    "approved_amount",
+                    vouchers.models.fields.MoneyField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="核定金额 / approved amount",
+                    ),
+                ),
+                (
+                    "review_note",
+                    models.TextField(blank=True, verbose_name="审核意见 / review note"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "declaration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="accounts.entitydeclaration",
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="accounts.entity",
+                    ),
+                ),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="vouchers.contract",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="vouchers.programme",
+                    ),
+                ),
+                (
+                    "ruleset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="vouchers.ruleset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报 / application',
-                'verbose_name_plural': '申报 / application',
-                'ordering': ['-pk'],
+                "verbose_name": "申报 / application",
+                "verbose_name_plural": "申报 / application",
+                "ordering": ["-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Voucher',
+            name="Voucher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=17, unique=True, verbose_name='券码 / code')),
-                ('kind', models.CharField(choices=[('cash_compute', '算力现金券 / cash voucher for compute'), ('cash_data', '数据产品现金券 / cash voucher for data products'), ('in_kind', '实物券 / in-kind voucher')], max_length=20, verbose_name='券种 / kind')),
-                ('rate', vouchers.models.fields.RateField(decimal_places=4, max_digits=5, verbose_name='补贴比例 / rate')),
-                ('face_value', vouchers.models.fields.MoneyField(decimal_places=2, max_digits=16, verbose_name='面值 / face value')),
-                ('redeemed', vouchers.models.fields.MoneyField(decimal_places=2, default=0, max_digits=16, verbose_name='已核销 / redeemed')),
-                ('released', vouchers.models.fields.MoneyField(decimal_places=2, default=0, max_digits=16, verbose_name='已释放 / released')),
-                ('status', django_fsm.FSMField(choices=[('public_notice', '公示中 / in public notice'), ('active', '有效 / active'), ('exhausted', '已用完 / exhausted'), ('expired', '已过期 / expired'), ('revoked', '已撤销 / revoked')], default='active', max_length=50)),
-                ('issued_at', models.DateTimeField(verbose_name='发放时间 / issued at')),
-                ('notice_ends_on', models.DateField(blank=True, null=True, verbose_name='公示截止 / notice ends on')),
-                ('valid_from', models.DateField(verbose_name='生效日期 / valid from')),
-                ('expires_on', models.DateField(verbose_name='到期日期 / expires on')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='voucher', to='vouchers.application')),
-                ('contract', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='voucher', to='vouchers.contract')),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vouchers', to='accounts.entity')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vouchers', to='vouchers.programme')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vouchers', to='accounts.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=17, unique=True, verbose_name="券码 / code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cash_compute", "算力现金券 / cash voucher for compute"),
+                            ("cash_data", "数据产品现金券 / cash voucher for data products"),
+                            ("in_kind", "实物券 / in-kind voucher"),
+                        ],
+                        max_length=20,
+                        verbose_name="券种 / kind",
+                    ),
+                ),
+                (
+                    "rate",
+                    vouchers.models.fields.RateField(
+                        decimal_places=4, max_digits=5, verbose_name="补贴比例 / rate"
+                    ),
+                ),
+                (
+                    "face_value",
+                    vouchers.models.fields.MoneyField(
+                        decimal_places=2, max_digits=16, verbose_name="面值 / face value"
+                    ),
+                ),
+                (
+                    "redeemed",
+                    vouchers.models.fields.MoneyField(
+                        decimal_places=2, default=0, max_digits=16, verbose_name="已核销 / redeemed"
+                    ),
+                ),
+                (
+                    "released",
+                    vouchers.models.fields.MoneyField(
+                        decimal_places=2, default=0, max_digits=16, verbose_name="已释放 / released"
+                    ),
+                ),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("public_notice", "公示中 / in public notice"),
+                            ("active", "有效 / active"),
+                            ("exhausted", "已用完 / exhausted"),
+                            ("expired", "已过期 / expired"),
+                            ("revoked", "已撤销 / revoked"),
+                        ],
+                        default="active",
+                        max_length=50,
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(verbose_name="发放时间 / issued at")),
+                (
+                    "notice_ends_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="公示截止 / notice ends on"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="生效日期 / valid from")),
+                ("expires_on", models.DateField(verbose_name="到期日期 / expires on")),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="voucher",
+                        to="vouchers.application",
+                    ),
+                ),
+                (
+                    "contract",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="voucher",
+                        to="vouchers.contract",
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vouchers",
+                        to="accounts.entity",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vouchers",
+                        to="vouchers.programme",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vouchers",
+                        to="accounts.provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '算力券 / voucher',
-                'verbose_name_plural': '算力券 / voucher',
-                'ordering': ['-pk'],
+                "verbose_name": "算力券 / voucher",
+                "verbose_name_plural": "算力券 / voucher",
+                "ordering": ["-pk"],
             },
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('fund', '拨入预算 / fund'), ('commit', '批准占用 / commit'), ('redeem', '核销 / redeem'), ('release', '释放 / release'), ('pay', '兑付 / pay'), ('clawback', '追回 / claw back')], max_length=10)),
-                ('amount', vouchers.models.fields.MoneyField(decimal_places=2, max_digits=16)),
-                ('reference', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('credit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credits', to='vouchers.ledgeraccount')),
-                ('debit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='debits', to='vouchers.ledgeraccount')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='vouchers.programme')),
-                ('voucher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='vouchers.voucher')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("fund", "拨入预算 / fund"),
+                            ("commit", "批准占用 / commit"),
+                            ("redeem", "核销 / redeem"),
+                            ("release", "释放 / release"),
+                            ("pay", "兑付 / pay"),
+                            ("clawback", "追回 / claw back"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("amount", vouchers.models.fields.MoneyField(decimal_places=2, max_digits=16)),
+                ("reference", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "credit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credits",
+                        to="vouchers.ledgeraccount",
+                    ),
+                ),
+                (
+                    "debit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="debits",
+                        to="vouchers.ledgeraccount",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="vouchers.programme",
+                    ),
+                ),
+                (
+                    "voucher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="vouchers.voucher",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分录 / ledger entry',
-                'verbose_name_plural': '分录 / ledger entry',
-                'ordering': ['pk'],
+                "verbose_name": "分录 / ledger entry",
+                "verbose_name_plural": "分录 / ledger entry",
+                "ordering": ["pk"],
             },
         ),
         migrations.AddField(
-            model_name='ledgeraccount',
-            name='voucher',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reserve_account', to='vouchers.voucher'),
+            model_name="ledgeraccount",
+            name="voucher",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reserve_account",
+                to="vouchers.voucher",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.UniqueConstraint(fields=('provider', 'number'), name='contract_number_per_provider'),
+            model_name="contract",
+            constraint=models.UniqueConstraint(
+                fields=("provider", "number"), name="contract_number_per_provider"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gt', 0)), name='contract_value_positive'),
+            model_name="contract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gt", 0)), name="contract_value_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('service_end__gte', models.F('service_start'))), name='contract_period_ordered'),
+            model_name="contract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("service_end__gte", models.F("service_start"))),
+                name="contract_period_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('accelerator_hours__gte', 0)), name='contract_hours_not_negative'),
+            model_name="contract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("accelerator_hours__gte", 0)),
+                name="contract_hours_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('total_budget__gt', 0)), name='programme_budget_positive'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total_budget__gt", 0)), name="programme_budget_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('applications_close__gte', models.F('applications_open'))), name='programme_window_ordered'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("applications_close__gte", models.F("applications_open"))),
+                name="programme_window_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('voucher_validity_months__gte', 1)), name='programme_validity_positive'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("voucher_validity_months__gte", 1)),
+                name="programme_validity_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('min_award__isnull', True), ('min_award__gte', 0), _connector='OR'), name='programme_min_award_not_negative'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("min_award__isnull", True), ("min_award__gte", 0), _connector="OR"
+                ),
+                name="programme_min_award_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('annual_cap__isnull', True), ('annual_cap__gt', 0), _connector='OR'), name='programme_cap_positive'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("annual_cap__isnull", True), ("annual_cap__gt", 0), _connector="OR"
+                ),
+                name="programme_cap_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('claim_share_cap__isnull', True), models.Q(('claim_share_cap__gt', 0), ('claim_share_cap__lte', 1)), _connector='OR'), name='programme_share_cap_in_range'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("claim_share_cap__isnull", True),
+                    models.Q(("claim_share_cap__gt", 0), ("claim_share_cap__lte", 1)),
+                    _connector="OR",
+                ),
+                name="programme_share_cap_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fundingsource',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gt', 0)), name='funding_weight_positive'),
+            model_name="fundingsource",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gt", 0)), name="funding_weight_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='capusage',
-            constraint=models.UniqueConstraint(fields=('programme', 'entity'), name='cap_usage_unique'),
+            model_name="capusage",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "entity"), name="cap_usage_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='capusage',
-            constraint=models.CheckConstraint(condition=models.Q(('used__gte', 0), ('used__lte', models.F('limit'))), name='cap_used_within_limit'),
+            model_name="capusage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("used__gte", 0), ("used__lte", models.F("limit"))),
+                name="cap_used_within_limit",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['object_type', 'object_id'], name='vouchers_au_object__945445_idx'),
+            model_name="auditevent",
+            index=models.Index(
+                fields=["object_type", "object_id"], name="vouchers_au_object__945445_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ruleset',
-            constraint=models.UniqueConstraint(fields=('programme', 'version'), name='ruleset_version_unique'),
+            model_name="ruleset",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "version"), name="ruleset_version_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['programme', 'status'], name='vouchers_ap_program_df44ba_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["programme", "status"], name="vouchers_ap_program_df44ba_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('submitted', 'returned', 'approved'))), fields=('contract',), name='one_live_application_per_contract'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ("submitted", "returned", "approved"))),
+                fields=("contract",),
+                name="one_live_application_per_contract",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('approved_amount__isnull', True), models.Q(('approved_amount__gt', 0), ('approved_amount__lte', models.F('entitlement'))), _connector='OR'), name='approved_within_entitlement'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("approved_amount__isnull", True),
+                    models.Q(
+                        ("approved_amount__gt", 0),
+                        ("approved_amount__lte", models.F("entitlement")),
+                    ),
+                    _connector="OR",
+                ),
+                name="approved_within_entitlement",
+            ),
         ),
         migrations.AddIndex(
-            model_name='voucher',
-            index=models.Index(fields=['status', 'expires_on'], name='vouchers_vo_status_023681_idx'),
+            model_name="voucher",
+            index=models.Index(
+                fields=["status", "expires_on"], name="vouchers_vo_status_023681_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucher',
-            constraint=models.CheckConstraint(condition=models.Q(('face_value__gt', 0)), name='voucher_face_positive'),
+            model_name="voucher",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("face_value__gt", 0)), name="voucher_face_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucher',
-            constraint=models.CheckConstraint(condition=models.Q(('redeemed__gte', 0), ('released__gte', 0)), name='voucher_amounts_not_negative'),
+            model_name="voucher",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("redeemed__gte", 0), ("released__gte", 0)),
+                name="voucher_amounts_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucher',
-            constraint=models.CheckConstraint(condition=models.Q(('face_value__gte', django.db.models.expressions.CombinedExpression(models.F('redeemed'), '+', models.F('released')))), name='voucher_redeemed_within_face_value'),
+            model_name="voucher",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "face_value__gte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("redeemed"), "+", models.F("released")
+                        ),
+                    )
+                ),
+                name="voucher_redeemed_within_face_value",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voucher',
-            constraint=models.CheckConstraint(condition=models.Q(('expires_on__gte', models.F('valid_from'))), name='voucher_validity_ordered'),
+            model_name="voucher",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("expires_on__gte", models.F("valid_from"))),
+                name="voucher_validity_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='entry_amount_positive'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="entry_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('debit', models.F('credit')), _negated=True), name='entry_two_accounts'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("debit", models.F("credit")), _negated=True),
+                name="entry_two_accounts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgeraccount',
-            constraint=models.CheckConstraint(condition=models.Q(('allow_negative', True), ('balance__gte', 0), _connector='OR'), name='account_no_overdraft'),
+            model_name="ledgeraccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("allow_negative", True), ("balance__gte", 0), _connector="OR"),
+                name="account_no_overdraft",
+            ),
         ),
     ]
