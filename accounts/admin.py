@@ -1,3 +1,165 @@
-from django.contrib import admin
+"""Back office for people and organisations.
 
-# Register your models here.
+Entities and providers are registered through their services (credit code checked, an
+audit event written); a later edit is audited too.  An entity's declarations are
+history: added through `declare_profile`, never edited.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from accounts.models import Authority, Entity, EntityDeclaration, Membership, Provider, User
+from accounts.services import declare_profile, register_entity, register_provider
+from vouchers.admin.common import RequestFormMixin, ViewOnlyMixin, audit_edit, require_on_form
+
+DECLARATION_FIELDS = (
+    "declared_on",
+    "fiscal_year",
+    "registered_region",
+    "industry",
+    "employees",
+    "prior_year_revenue",
+    "is_startup",
+    "evidence",
+)
+
+
+def _register_with(service, obj, form) -> None:
+    """Create through `service`, then point the admin's object at the created row."""
+    created = service(**form.cleaned_data)
+    obj.pk, obj._state.adding, obj._state.db = created.pk, False, created._state.db
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("authority", "entity", "provider")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("显示名称 / display name", {"fields": ("display_name",)}),
+    )
+    list_display = ("username", "display_name", "email", "is_staff", "is_active", "last_login")
+    search_fields = ("username", "display_name", "email", "first_name", "last_name")
+    inlines = (MembershipInline,)
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ("name_zh", "name_en", "region_code", "region_name")
+    search_fields = ("name_zh", "name_en", "region_code", "region_name")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # programmes and memberships point at it
+
+
+class DeclarationInline(ViewOnlyMixin, admin.TabularInline):
+    model = EntityDeclaration
+    fields = (*DECLARATION_FIELDS, "declared_by")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("declared_by", "entity")
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin):
+    list_display = ("name", "credit_code", "kind", "legal_representative", "dishonest_until")
+    list_filter = ("kind",)
+    search_fields = ("name", "credit_code", "legal_representative")
+    inlines = (DeclarationInline,)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # declarations, contracts and vouchers point at it
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            _register_with(register_entity, obj, form)
+            return
+        super().save_model(request, obj, form, change)
+        audit_edit(request, obj, form)
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ("name", "credit_code", "region_code", "legal_representative", "is_active")
+    list_filter = ("is_active", "region_code")
+    search_fields = ("name", "credit_code", "legal_representative")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # contracts, vouchers and the ledger point at it
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            _register_with(register_provider, obj, form)
+            return
+        super().save_model(request, obj, form, change)
+        audit_edit(request, obj, form)
+
+
+class DeclarationForm(forms.ModelForm):
+    class Meta:
+        model = EntityDeclaration
+        fields = ("entity", *DECLARATION_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("entity") is not None:
+            require_on_form(self, "vouchers.apply", data["entity"])
+        return data
+
+
+@admin.register(EntityDeclaration)
+class EntityDeclarationAdmin(RequestFormMixin, admin.ModelAdmin):
+    form = DeclarationForm
+    list_display = (
+        "entity",
+        "declared_on",
+        "fiscal_year",
+        "registered_region",
+        "industry",
+        "employees",
+        "prior_year_revenue",
+        "is_startup",
+    )
+    list_filter = ("is_startup", "fiscal_year", "registered_region")
+    list_select_related = ("entity",)
+    search_fields = ("entity__name", "entity__credit_code", "industry")
+    date_hierarchy = "declared_on"
+    autocomplete_fields = ("entity",)
+    readonly_fields = ("declared_by", "created_at")
+
+    def has_change_permission(self, request, obj=None):
+        # A declaration is superseded by a newer one, never edited: applications point at it.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "entity"}
+        created = declare_profile(entity=obj.entity, by=request.user, **fields)
+        obj.pk, obj._state.adding, obj._state.db = created.pk, False, created._state.db
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "authority", "entity", "provider")
+    list_filter = ("role", "authority")
+    list_select_related = ("user", "authority", "entity", "provider")
+    search_fields = (
+        "user__username",
+        "user__display_name",
+        "authority__name_zh",
+        "entity__name",
+        "entity__credit_code",
+        "provider__name",
+        "provider__credit_code",
+    )
+    autocomplete_fields = ("user", "authority", "entity", "provider")

@@ -13,14 +13,16 @@ Role = Membership.Role
 
 
 def _has_role(user, role, **organisation) -> bool:
-    if not user or not user.is_authenticated:
+    # A check with no object (Django asks `has_perm(perm)` for model-level permissions)
+    # grants nothing here: these permissions are always about one organisation's object.
+    if not user or not user.is_authenticated or None in organisation.values():
         return False
     return Membership.objects.filter(user=user, role=role, **organisation).exists()
 
 
 def _authority_of(obj):
     programme = getattr(obj, "programme", obj)
-    return programme.authority_id
+    return getattr(programme, "authority_id", None)
 
 
 @rules.predicate
@@ -41,13 +43,13 @@ def acts_for_entity(user, obj) -> bool:
 
 @rules.predicate
 def acts_for_provider(user, voucher) -> bool:
-    return _has_role(user, Role.PROVIDER_STAFF, provider_id=voucher.provider_id)
+    return _has_role(user, Role.PROVIDER_STAFF, provider_id=getattr(voucher, "provider_id", None))
 
 
 @rules.predicate
 def is_own_work(user, application) -> bool:
     """Nobody approves their own work: the person who created the application."""
-    return bool(user and user.pk and application.created_by_id == user.pk)
+    return bool(user and user.pk and getattr(application, "created_by_id", None) == user.pk)
 
 
 rules.add_perm("vouchers.manage_programme", manages_programme)
@@ -56,7 +58,7 @@ rules.add_perm("vouchers.review_application", reviews_for_authority & ~is_own_wo
 rules.add_perm("vouchers.revoke_voucher", reviews_for_authority)
 rules.add_perm("vouchers.redeem_voucher", acts_for_provider)
 rules.add_perm(
-    "vouchers.view_voucher",
+    "vouchers.see_voucher",
     acts_for_entity | acts_for_provider | reviews_for_authority | manages_programme,
 )
 

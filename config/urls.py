@@ -1,23 +1,17 @@
-"""
-URL configuration for config project.
-
-The `urlpatterns` list routes URLs to views. For more information please see:
-    https://docs.djangoproject.com/en/5.2/topics/http/urls/
-Examples:
-Function views
-    1. Add an import:  from my_app import views
-    2. Add a URL to urlpatterns:  path('', views.home, name='home')
-Class-based views
-    1. Add an import:  from other_app.views import Home
-    2. Add a URL to urlpatterns:  path('', Home.as_view(), name='home')
-Including another URLconf
-    1. Import the include() function: from django.urls import include, path
-    2. Add a URL to urlpatterns:  path('blog/', include('blog.urls'))
-"""
+"""URLs: the back office (Django admin) at /admin/, the API schema, and / sending
+visitors to the back office until the portals exist."""
 
 from django.contrib import admin
 from django.urls import path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView
+
+admin.site.site_header = "算力券管理后台 / Compute-voucher back office"
+admin.site.site_title = "算力券 / compute vouchers"
+admin.site.index_title = "后台管理 / administration"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
     path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -21,6 +21,12 @@ def fixed_today():
         yield builders.TODAY
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Every persona gets a password; hashing it properly costs a fraction of a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def chengdu(db):
     return builders.AuthorityFactory()

@@ -2,10 +2,22 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Round
 
 # Field-level, so a negative or zero amount is reported against the field that holds it.
 positive_money = MinValueValidator(Decimal("0.01"))
 non_negative_money = MinValueValidator(Decimal("0"))
+
+# Half a fen: the tolerance for a constraint that adds money columns. SQLite stores
+# decimals as binary floats, so 0.1 + 0.2 may exceed 0.3 by a hair there; every stored
+# amount is a whole number of fen, so "sum <= x + half a fen" means exactly "sum <= x".
+HALF_FEN = Decimal("0.005")
+
+
+def sql_money(expression):
+    """Money arithmetic done in SQL, rounded back to the fen. A no-op on PostgreSQL; on
+    SQLite it keeps a float result on the exact fen, so later comparisons stay exact."""
+    return Round(expression, 2)
 
 
 class MoneyField(models.DecimalField):

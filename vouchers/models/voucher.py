@@ -5,7 +5,7 @@ from django_fsm import FSMField, transition
 from accounts.models import Entity, Provider
 from vouchers.models.applications import Application
 from vouchers.models.contracts import Contract
-from vouchers.models.fields import MoneyField, RateField
+from vouchers.models.fields import HALF_FEN, MoneyField, RateField
 from vouchers.models.programmes import Programme
 
 
@@ -53,7 +53,7 @@ class Voucher(models.Model):
                 condition=Q(redeemed__gte=0, released__gte=0), name="voucher_amounts_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(face_value__gte=F("redeemed") + F("released")),
+                condition=Q(face_value__gte=F("redeemed") + F("released") - HALF_FEN),
                 name="voucher_redeemed_within_face_value",
             ),
             models.CheckConstraint(

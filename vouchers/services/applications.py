@@ -104,12 +104,12 @@ def submit_application(*, application: Application, by) -> Application:
         _require_state(application, application.submit)
         _judge(application)
         if not application.eligible:
-            failed = "; ".join(
-                r["reason_zh"] + " / " + r["reason_en"]
-                for r in application.evaluation["results"]
-                if not r["passed"]
+            failures = [r for r in application.evaluation["results"] if not r["passed"]]
+            raise DomainError(
+                "eligibility",
+                "不符合申报条件：" + "；".join(r["reason_zh"] for r in failures),
+                "not eligible: " + "; ".join(r["reason_en"] for r in failures),
             )
-            raise DomainError("eligibility", f"不符合申报条件：{failed}", f"not eligible: {failed}")
         application.submit()
         application.submitted_at = timezone.now()
         try:

@@ -7,6 +7,7 @@ from django.db.models import F
 
 from config.errors import DomainError
 from vouchers.models import CapUsage, Programme
+from vouchers.models.fields import sql_money
 
 
 def reserve_cap(*, programme: Programme, entity_id: int, amount: Decimal) -> None:
@@ -17,8 +18,9 @@ def reserve_cap(*, programme: Programme, entity_id: int, amount: Decimal) -> Non
     usage, _ = CapUsage.objects.get_or_create(
         programme=programme, entity_id=entity_id, defaults={"limit": programme.annual_cap}
     )
-    fits = CapUsage.objects.filter(pk=usage.pk, used__lte=F("limit") - amount)
-    if fits.update(used=F("used") + amount) != 1:
+    after = sql_money(F("used") + amount)
+    fits = CapUsage.objects.alias(after=after).filter(pk=usage.pk, after__lte=F("limit"))
+    if fits.update(used=after) != 1:
         raise DomainError(
             "amount", "超过单位年度补贴上限", "exceeds the entity's annual cap", code="cap_exceeded"
         )
@@ -28,5 +30,5 @@ def release_cap(*, programme: Programme, entity_id: int, amount: Decimal) -> Non
     if programme.annual_cap is None or amount <= 0:
         return
     CapUsage.objects.filter(programme=programme, entity_id=entity_id).update(
-        used=F("used") - amount
+        used=sql_money(F("used") - amount)
     )

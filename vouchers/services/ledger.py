@@ -13,6 +13,7 @@ from django.db.models import F, Sum
 
 from config.errors import DomainError
 from vouchers.models import FundingSource, LedgerAccount, LedgerEntry, Programme, Voucher
+from vouchers.models.fields import sql_money
 from vouchers.money import split_by_weights
 from vouchers.services import audit
 
@@ -102,11 +103,11 @@ def transfer(
         programme=debit.programme_id,
         after={"debit": debit.key, "credit": credit.key, "amount": amount, "reference": reference},
     )
-    LedgerAccount.objects.filter(pk=credit.pk).update(balance=F("balance") + amount)
+    LedgerAccount.objects.filter(pk=credit.pk).update(balance=sql_money(F("balance") + amount))
     debited = LedgerAccount.objects.filter(pk=debit.pk)
     if not debit.allow_negative:
         debited = debited.filter(balance__gte=amount)
-    if debited.update(balance=F("balance") - amount) != 1:
+    if debited.update(balance=sql_money(F("balance") - amount)) != 1:
         raise insufficient_funds(debit)
     return entry
 

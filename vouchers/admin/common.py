@@ -1,0 +1,170 @@
+"""Helpers shared by the back-office admin.
+
+The admin never changes money or status itself: its actions call services, and a
+service's refusal (DomainError, PermissionDenied, ValidationError) becomes a bilingual
+error message naming the object instead of a 500.  Rows that only services write are
+shown view-only.
+"""
+
+import json
+from functools import cache
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpResponse
+from django.template import engines
+from django.urls import reverse
+from django.utils.html import format_html
+
+from config.errors import DomainError, bilingual
+from vouchers.services import audit
+
+REFUSALS = (DomainError, PermissionDenied, ValidationError)
+
+
+def refusal_message(exc: Exception) -> str:
+    if isinstance(exc, DomainError):
+        return exc.message
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return str(exc) or bilingual("无权执行此操作", "not permitted")
+
+
+def run_each(modeladmin, request, queryset, service, *, done: str) -> int:
+    """Call `service(obj)` for each object. Each call is the service's own transaction,
+    so one refusal never undoes the others; it is reported against its object."""
+    succeeded = 0
+    for obj in queryset.order_by("pk"):
+        try:
+            service(obj)
+        except REFUSALS as exc:
+            modeladmin.message_user(request, f"{obj}: {refusal_message(exc)}", level=messages.ERROR)
+        else:
+            succeeded += 1
+    if succeeded:
+        modeladmin.message_user(request, f"{done}: {succeeded}", level=messages.SUCCESS)
+    return succeeded
+
+
+class ViewOnlyMixin:
+    """Rows written only by services (or append-only): look, never add, change or delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RequestFormMixin:
+    """Give the admin form the request, so that its clean() can check the acting user's
+    permission before the service runs: a refusal then shows on the form, not as a 403."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # A subclass per request: never store the request on the shared form class.
+        return type(form.__name__, (form,), {"request": request})
+
+
+def require_on_form(form, perm: str, obj) -> None:
+    if not form.request.user.has_perm(perm, obj):
+        raise ValidationError(bilingual("无权执行此操作", f"not permitted: {perm}"))
+
+
+def _jsonable(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | models.QuerySet):
+        return [_jsonable(item) for item in value]
+    return json.loads(json.dumps(value, default=str))
+
+
+def audit_edit(request, obj, form, *, programme=None) -> None:
+    """An audit event for an admin edit of descriptive fields (never money or status,
+    which only services change), so identity changes stay traceable too."""
+    model_fields = {field.name for field in obj._meta.get_fields()}
+    changed = [
+        name for name in form.changed_data if name in model_fields and name in form.cleaned_data
+    ]
+    if not changed:
+        return
+    audit.record(
+        actor=request.user,
+        action=f"{type(obj).__name__.lower()}.edit",
+        obj=obj,
+        programme=programme,
+        before={name: _jsonable(form.initial.get(name)) for name in changed},
+        after={name: _jsonable(form.cleaned_data[name]) for name in changed},
+    )
+
+
+def pretty_json(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+    return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
+
+
+def admin_link(obj) -> str:
+    if obj is None:
+        return "-"
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, obj)
+
+
+# The page that asks for a note (a rejection reason, a revocation reason) before an
+# action runs.  It posts back to the changelist with the same action and selection.
+NOTE_PAGE = """{% extends "admin/base_site.html" %}
+{% block breadcrumbs %}<div class="breadcrumbs">
+<a href="{% url 'admin:index' %}">首页 / Home</a> &rsaquo;
+<a href="{{ changelist_url }}">{{ opts.verbose_name_plural }}</a> &rsaquo; {{ title }}
+</div>{% endblock %}
+{% block content %}
+<form method="post">{% csrf_token %}
+<ul>{% for obj in objects %}<li>{{ obj }}</li>{% endfor %}</ul>
+{{ form.as_p }}
+{% for obj in objects %}<input type="hidden" name="{{ checkbox_name }}" value="{{ obj.pk }}">{% endfor %}
+<input type="hidden" name="action" value="{{ action }}">
+<input type="hidden" name="confirm" value="yes">
+<div class="submit-row">
+<input type="submit" class="default" value="{{ title }}">
+<a href="{{ changelist_url }}" class="button cancel-link">取消 / cancel</a>
+</div>
+</form>
+{% endblock %}"""
+
+
+@cache
+def _note_page():
+    return engines["django"].from_string(NOTE_PAGE)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 70}), max_length=1000)
+
+
+def with_note(modeladmin, request, queryset, *, action: str, title: str, label: str, run):
+    """Ask for a note on a page of its own, then call `run(obj, note)` for each object."""
+    form = NoteForm(request.POST if "confirm" in request.POST else None)
+    form.fields["note"].label = label
+    if form.is_valid():
+        note = form.cleaned_data["note"]
+        run_each(modeladmin, request, queryset, lambda obj: run(obj, note), done=title)
+        return None
+    opts = modeladmin.model._meta
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": opts,
+        "objects": list(queryset.order_by("pk")),
+        "form": form,
+        "action": action,
+        "checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+    }
+    return HttpResponse(_note_page().render(context, request))
