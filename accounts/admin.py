@@ -25,9 +25,9 @@ DECLARATION_FIELDS = (
 )
 
 
-def _register_with(service, obj, form) -> None:
+def _register_with(service, obj, form, by) -> None:
     """Create through `service`, then point the admin's object at the created row."""
-    created = service(**form.cleaned_data)
+    created = service(by=by, **form.cleaned_data)
     obj.pk, obj._state.adding, obj._state.db = created.pk, False, created._state.db
 
 
@@ -80,7 +80,7 @@ class EntityAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            _register_with(register_entity, obj, form)
+            _register_with(register_entity, obj, form, request.user)
             return
         super().save_model(request, obj, form, change)
         audit_edit(request, obj, form)
@@ -97,7 +97,7 @@ class ProviderAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            _register_with(register_provider, obj, form)
+            _register_with(register_provider, obj, form, request.user)
             return
         super().save_model(request, obj, form, change)
         audit_edit(request, obj, form)

@@ -8,15 +8,16 @@ from config.errors import clean_bilingual
 from vouchers.services import audit
 
 
-def register_entity(**fields) -> Entity:
-    """Register an applicant; the credit code's check digit is verified first."""
+def register_entity(*, by=None, **fields) -> Entity:
+    """Register an applicant; the credit code's check digit is verified first. `by` is the
+    officer or self-registering user, recorded in the audit trail."""
     entity = Entity(**fields)
     entity.credit_code = Entity._meta.get_field("credit_code").to_python(entity.credit_code)
     clean_bilingual(entity)
     with transaction.atomic():
         entity.save()
         audit.record(
-            actor=None,
+            actor=by,
             action="entity.register",
             obj=entity,
             after={"credit_code": entity.credit_code, "name": entity.name},
@@ -24,14 +25,14 @@ def register_entity(**fields) -> Entity:
     return entity
 
 
-def register_provider(**fields) -> Provider:
+def register_provider(*, by=None, **fields) -> Provider:
     provider = Provider(**fields)
     provider.credit_code = Provider._meta.get_field("credit_code").to_python(provider.credit_code)
     clean_bilingual(provider)
     with transaction.atomic():
         provider.save()
         audit.record(
-            actor=None,
+            actor=by,
             action="provider.register",
             obj=provider,
             after={"credit_code": provider.credit_code, "name": provider.name},
