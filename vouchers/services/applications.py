@@ -11,8 +11,8 @@ from config.errors import DomainError
 from vouchers.models import Application, Contract, Programme
 from vouchers.money import MoneyError, share_of, yuan
 from vouchers.services import audit, issuance, ledger
-from vouchers.services.caps import reserve_cap
-from vouchers.services.evaluation import evaluate_application, remaining_cap, trace
+from vouchers.services.caps import cap_usage, reserve_cap
+from vouchers.services.evaluation import evaluate_application, trace
 
 
 def _today() -> date:
@@ -183,7 +183,10 @@ def approve_application(*, application: Application, by, amount=None) -> Applica
             .get(pk=application.pk)
         )
         _require_state(application, application.approve)
-        entitlement = _entitlement_now(application)
+        programme = application.programme
+        usage = cap_usage(programme=programme, entity_id=application.entity_id)
+        available = ledger.available_account(programme)
+        entitlement = _entitlement_now(application, available, usage)
         amount = _approved_amount(application.programme, entitlement, amount)
         before = {"status": application.status, "entitlement": application.entitlement}
         application.approve()
@@ -200,22 +203,18 @@ def approve_application(*, application: Application, by, amount=None) -> Applica
             before=before,
             after={"status": application.status, "approved_amount": amount},
         )
-        reserve_cap(programme=application.programme, entity_id=application.entity_id, amount=amount)
-        issuance.issue_voucher(application=application, by=by, today=_today())
+        reserve_cap(usage=usage, amount=amount)
+        issuance.issue_voucher(application=application, by=by, today=_today(), available=available)
     return application
 
 
-def _entitlement_now(application: Application):
+def _entitlement_now(application: Application, available, usage):
     """min(rate x contract value, remaining cap, remaining budget), as at this moment.
     The budget and cap are read without a lock: the conditional updates that follow
     refuse the approval if either shrank in between."""
-    amounts = [
-        share_of(application.contract.value, application.rate),
-        ledger.available_account(application.programme).balance,
-    ]
-    cap = remaining_cap(application)
-    if cap is not None:
-        amounts.append(cap)
+    amounts = [share_of(application.contract.value, application.rate), available.balance]
+    if usage is not None:
+        amounts.append(usage.limit - usage.used)
     return min(amounts)
 
 

@@ -10,14 +10,22 @@ from vouchers.models import CapUsage, Programme
 from vouchers.models.fields import sql_money
 
 
-def reserve_cap(*, programme: Programme, entity_id: int, amount: Decimal) -> None:
-    """Use `amount` of the cap. A conditional UPDATE, so two approvals for the same
-    entity at once cannot both fit under the limit (the row lock serialises them)."""
+def cap_usage(*, programme: Programme, entity_id: int) -> CapUsage | None:
+    """The entity's cap row in this programme (created empty on first use), or None when
+    the programme has no per-entity cap."""
     if programme.annual_cap is None:
-        return
+        return None
     usage, _ = CapUsage.objects.get_or_create(
         programme=programme, entity_id=entity_id, defaults={"limit": programme.annual_cap}
     )
+    return usage
+
+
+def reserve_cap(*, usage: CapUsage | None, amount: Decimal) -> None:
+    """Use `amount` of the cap. A conditional UPDATE, so two approvals for the same
+    entity at once cannot both fit under the limit (the row lock serialises them)."""
+    if usage is None:
+        return
     after = sql_money(F("used") + amount)
     fits = CapUsage.objects.alias(after=after).filter(pk=usage.pk, after__lte=F("limit"))
     if fits.update(used=after) != 1:

@@ -5,11 +5,13 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from vouchers.models import Application, LedgerEntry, Voucher
+from vouchers.models import Application, LedgerAccount, LedgerEntry, Voucher
 from vouchers.services import audit, codes, ledger
 
 
-def issue_voucher(*, application: Application, by, today: date) -> Voucher:
+def issue_voucher(
+    *, application: Application, by, today: date, available: LedgerAccount
+) -> Voucher:
     """Create the voucher and move its face value from the programme's available budget
     into the voucher's reserve. Runs inside approve_application's transaction."""
     programme = application.programme
@@ -45,7 +47,6 @@ def issue_voucher(*, application: Application, by, today: date) -> Voucher:
         },
     )
     reserve = ledger.open_reserve(voucher)
-    available = ledger.available_account(programme)
     ledger.transfer(
         debit=available,
         credit=reserve,
