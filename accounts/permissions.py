@@ -48,8 +48,13 @@ def acts_for_provider(user, voucher) -> bool:
 
 @rules.predicate
 def is_own_work(user, application) -> bool:
-    """Nobody approves their own work: the person who created the application."""
-    return bool(user and user.pk and getattr(application, "created_by_id", None) == user.pk)
+    """Nobody approves their own work: whoever created the application, or anyone who acts
+    for the applicant entity (they could have submitted a colleague's draft)."""
+    if not (user and user.pk and application is not None):
+        return False
+    return application.created_by_id == user.pk or _has_role(
+        user, Role.ENTITY_STAFF, entity_id=application.entity_id
+    )
 
 
 rules.add_perm("vouchers.manage_programme", manages_programme)

@@ -22,6 +22,8 @@ class AuditEvent(AppendOnlyModel):
     after = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        # Related-object access uses the base manager: keep it the guarded one too.
+        base_manager_name = "objects"
         verbose_name = verbose_name_plural = "审计日志 / audit event"
         ordering = ["-pk"]
         indexes = [models.Index(fields=["object_type", "object_id"])]

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -40,7 +41,11 @@ class Contract(models.Model):
         "算力芯片来源 / accelerator origin", max_length=10, choices=AcceleratorOrigin.choices
     )
     accelerator_hours = models.DecimalField(
-        "卡时 / accelerator hours", max_digits=14, decimal_places=2, default=0
+        "卡时 / accelerator hours",
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
     )
     resources = models.CharField("资源描述 / resources", max_length=300, blank=True)
     service_category = models.CharField(

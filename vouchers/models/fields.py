@@ -1,8 +1,11 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Round
+
+from config.errors import bilingual
 
 # Field-level, so a negative or zero amount is reported against the field that holds it.
 positive_money = MinValueValidator(Decimal("0.01"))
@@ -27,6 +30,15 @@ class MoneyField(models.DecimalField):
         kwargs.setdefault("max_digits", 16)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        # A float has lost the exact amount before we see it; refuse it rather than guess.
+        if isinstance(value, float):
+            raise ValidationError(
+                bilingual("金额不能是浮点数，请输入精确的元和分", "money must not be a float"),
+                code="float_money",
+            )
+        return super().to_python(value)
 
 
 class RateField(models.DecimalField):

@@ -80,6 +80,8 @@ class LedgerEntry(AppendOnlyModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # Related-object access uses the base manager: keep it the guarded one too.
+        base_manager_name = "objects"
         verbose_name = verbose_name_plural = "分录 / ledger entry"
         ordering = ["pk"]
         constraints = [

@@ -1,5 +1,8 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django_fsm import FSMField, transition
@@ -38,7 +41,9 @@ class Programme(models.Model):
     total_budget = MoneyField("总预算 / total budget (yuan)", validators=[positive_money])
     applications_open = models.DateField("申报开始 / applications open")
     applications_close = models.DateField("申报截止 / applications close")
-    voucher_validity_months = models.PositiveSmallIntegerField("券有效期(月) / validity (months)")
+    voucher_validity_months = models.PositiveSmallIntegerField(
+        "券有效期(月) / validity (months)", validators=[MinValueValidator(1)]
+    )
     public_notice_days = models.PositiveSmallIntegerField(
         "公示天数 / public notice (days)", default=0
     )
@@ -139,7 +144,12 @@ class FundingSource(models.Model):
     )
     name_zh = models.CharField("资金来源 / source (zh)", max_length=100)
     name_en = models.CharField("source (en)", max_length=100, blank=True)
-    weight = models.DecimalField("份额 / share", max_digits=8, decimal_places=4)
+    weight = models.DecimalField(
+        "份额 / share",
+        max_digits=8,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "资金来源 / funding source"

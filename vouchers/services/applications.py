@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from accounts.permissions import require
+from accounts.permissions import is_own_work, require
 from config.errors import DomainError
 from vouchers.models import Application, Contract, Programme
 from vouchers.money import MoneyError, share_of, yuan
@@ -171,11 +171,11 @@ def approve_application(*, application: Application, by, amount=None) -> Applica
     One transaction: the application row is locked first (two reviewers cannot both
     approve it), then the entity's cap row, then the programme's available account last
     (see ledger.transfer).  Any refusal rolls back everything, the voucher included."""
-    require(by, "vouchers.review_application", application)
-    if application.created_by_id == by.pk:
+    if is_own_work(by, application):
         raise DomainError(
-            "reviewer", "不能审批自己提交的申请", "nobody approves their own application"
+            "reviewer", "不能审批本单位或本人提交的申请", "nobody approves their own application"
         )
+    require(by, "vouchers.review_application", application)
     with transaction.atomic():
         application = (
             Application.objects.select_for_update(of=("self",))
