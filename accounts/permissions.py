@@ -12,12 +12,25 @@ from accounts.models import Membership
 Role = Membership.Role
 
 
-def _has_role(user, role, **organisation) -> bool:
+def _memberships(user) -> set[tuple]:
+    """The user's (role, authority, entity, provider) rows, loaded once per user object,
+    as Django caches model permissions on the user (`_perm_cache`): a request's user is
+    checked several times per action, and an approval is on the hot path."""
+    if not hasattr(user, "_membership_cache"):
+        user._membership_cache = set(
+            Membership.objects.filter(user=user).values_list(
+                "role", "authority_id", "entity_id", "provider_id"
+            )
+        )
+    return user._membership_cache
+
+
+def _has_role(user, role, *, authority_id=None, entity_id=None, provider_id=None) -> bool:
     # A check with no object (Django asks `has_perm(perm)` for model-level permissions)
     # grants nothing here: these permissions are always about one organisation's object.
-    if not user or not user.is_authenticated or None in organisation.values():
+    if not user or not user.is_authenticated or not (authority_id or entity_id or provider_id):
         return False
-    return Membership.objects.filter(user=user, role=role, **organisation).exists()
+    return (role, authority_id, entity_id, provider_id) in _memberships(user)
 
 
 def _authority_of(obj):

@@ -11,7 +11,7 @@ from config.errors import DomainError
 from vouchers.models import Application, Contract, Programme
 from vouchers.money import MoneyError, share_of, yuan
 from vouchers.services import audit, issuance, ledger
-from vouchers.services.caps import cap_usage, reserve_cap
+from vouchers.services.caps import cap_usage
 from vouchers.services.evaluation import evaluate_application, trace
 
 
@@ -170,7 +170,7 @@ def approve_application(*, application: Application, by, amount=None) -> Applica
 
     One transaction: the application row is locked first (two reviewers cannot both
     approve it), then the entity's cap row, then the programme's available account last
-    (see ledger.transfer).  Any refusal rolls back everything, the voucher included."""
+    (see issuance.issue_voucher).  Any refusal rolls back everything, the voucher included."""
     if is_own_work(by, application):
         raise DomainError(
             "reviewer", "不能审批本单位或本人提交的申请", "nobody approves their own application"
@@ -195,16 +195,22 @@ def approve_application(*, application: Application, by, amount=None) -> Applica
         application.save(
             update_fields=["status", "entitlement", "approved_amount", "decided_by", "decided_at"]
         )
-        audit.record(
+        approved = audit.event(
             actor=by,
             action="application.approve",
             obj=application,
-            programme=application.programme,
+            programme=programme,
             before=before,
             after={"status": application.status, "approved_amount": amount},
         )
-        reserve_cap(usage=usage, amount=amount)
-        issuance.issue_voucher(application=application, by=by, today=_today(), available=available)
+        issuance.issue_voucher(
+            application=application,
+            by=by,
+            today=_today(),
+            available=available,
+            usage=usage,
+            audit_events=(approved,),
+        )
     return application
 
 

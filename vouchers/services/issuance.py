@@ -5,15 +5,27 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from vouchers.models import Application, LedgerAccount, LedgerEntry, Voucher
+from vouchers.models import Application, CapUsage, LedgerAccount, LedgerEntry, Voucher
 from vouchers.services import audit, codes, ledger
+from vouchers.services.caps import reserve_cap
 
 
 def issue_voucher(
-    *, application: Application, by, today: date, available: LedgerAccount
+    *,
+    application: Application,
+    by,
+    today: date,
+    available: LedgerAccount,
+    usage: CapUsage | None,
+    audit_events: tuple = (),
 ) -> Voucher:
-    """Create the voucher and move its face value from the programme's available budget
-    into the voucher's reserve. Runs inside approve_application's transaction."""
+    """Create the voucher, use the entity's cap and move the face value from the
+    programme's available budget into the voucher's reserve. Runs inside
+    approve_application's transaction; `audit_events` are written with the ledger's.
+
+    The inserts come first; the two contended rows are updated last, the entity's cap row
+    and then the programme's available account (the lock order), so their locks are held
+    only to the end of the transaction."""
     programme = application.programme
     notice_days = programme.public_notice_days
     valid_from = today + timedelta(days=notice_days)
@@ -35,7 +47,7 @@ def issue_voucher(
         + relativedelta(months=programme.voucher_validity_months)
         - timedelta(days=1),
     )
-    audit.record(
+    issued = audit.event(
         actor=by,
         action="voucher.issue",
         obj=voucher,
@@ -46,15 +58,17 @@ def issue_voucher(
             "expires_on": voucher.expires_on,
         },
     )
-    reserve = ledger.open_reserve(voucher)
-    ledger.transfer(
+    entry = ledger.record_entry(
         debit=available,
-        credit=reserve,
+        credit=ledger.open_reserve(voucher),
         amount=voucher.face_value,
         kind=LedgerEntry.Kind.COMMIT,
         by=by,
         voucher=voucher,
+        audit_events=(*audit_events, issued),
     )
+    reserve_cap(usage=usage, amount=voucher.face_value)
+    ledger.apply_entry(entry)
     return voucher
 
 

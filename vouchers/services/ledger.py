@@ -80,12 +80,26 @@ def transfer(
     by,
     voucher: Voucher | None = None,
     reference: str = "",
+    audit_events: tuple = (),
 ) -> LedgerEntry:
-    """Move `amount` from `debit` to `credit`. Call inside transaction.atomic().
+    """Move `amount` from `debit` to `credit`. Call inside transaction.atomic()."""
+    entry = record_entry(
+        debit=debit,
+        credit=credit,
+        amount=amount,
+        kind=kind,
+        by=by,
+        voucher=voucher,
+        reference=reference,
+        audit_events=audit_events,
+    )
+    apply_entry(entry)
+    return entry
 
-    The debit goes last: for the programme's available account it is the hottest row,
-    and the lock taken by an UPDATE is held until commit, so it is taken as late as
-    possible."""
+
+def record_entry(*, debit, credit, amount, kind, by, voucher=None, reference="", audit_events=()):
+    """Insert the entry and its audit event (with any `audit_events` the caller has
+    pending, in the same INSERT). Balances move only in `apply_entry`."""
     entry = LedgerEntry.objects.create(
         programme_id=debit.programme_id,
         kind=kind,
@@ -96,20 +110,30 @@ def transfer(
         reference=reference,
         actor=by if getattr(by, "pk", None) else None,
     )
-    audit.record(
+    moved = audit.event(
         actor=by,
         action=f"ledger.{kind}",
         obj=entry,
         programme=debit.programme_id,
         after={"debit": debit.key, "credit": credit.key, "amount": amount, "reference": reference},
     )
-    LedgerAccount.objects.filter(pk=credit.pk).update(balance=sql_money(F("balance") + amount))
+    audit.record_all([*audit_events, moved])
+    return entry
+
+
+def apply_entry(entry: LedgerEntry) -> None:
+    """Move the two cached balances. The debit goes last: for the programme's available
+    account it is the hottest row, and the lock an UPDATE takes is held until commit,
+    so it is taken as late as possible."""
+    amount, debit = entry.amount, entry.debit
+    LedgerAccount.objects.filter(pk=entry.credit_id).update(
+        balance=sql_money(F("balance") + amount)
+    )
     debited = LedgerAccount.objects.filter(pk=debit.pk)
     if not debit.allow_negative:
         debited = debited.filter(balance__gte=amount)
     if debited.update(balance=sql_money(F("balance") - amount)) != 1:
         raise insufficient_funds(debit)
-    return entry
 
 
 def insufficient_funds(account: LedgerAccount) -> DomainError:
