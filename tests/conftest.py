@@ -4,14 +4,22 @@ alice manages Chengdu's programme, bob and carol review for Chengdu, dave review
 Hangzhou (another authority); 星河 is an eligible Chengdu company; the 成都智算中心 is a
 designated provider."""
 
+import os
 from unittest import mock
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Membership
 from tests import builders
 
 Role = Membership.Role
+
+# In CI the same examples every run, so whether a change lands never depends on luck;
+# locally fresh random examples every run, so the property tests keep exploring.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

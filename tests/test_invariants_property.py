@@ -149,7 +149,10 @@ class VoucherLedgerMachine(RuleBasedStateMachine):
             approve_application, application=application, by=self.reviewer, amount=amount
         )
         if approved is not None:
-            assert approved.approved_amount <= application.entitlement
+            # The entitlement is recomputed at approval: budget or cap released since the
+            # submission (a revocation, an expiry) may raise it, never above rate x value.
+            assert approved.approved_amount <= approved.entitlement
+            assert approved.entitlement <= share_of(approved.contract.value, approved.rate)
             assert approved.voucher.face_value == approved.approved_amount
 
     @precondition(lambda self: self._applications(Status.SUBMITTED).exists())

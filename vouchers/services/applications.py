@@ -186,8 +186,9 @@ def approve_application(*, application: Application, by, amount=None) -> Applica
         programme = application.programme
         usage = cap_usage(programme=programme, entity_id=application.entity_id)
         available = ledger.available_account(programme)
+        _require_limits_left(available, usage)
         entitlement = _entitlement_now(application, available, usage)
-        amount = _approved_amount(application.programme, entitlement, amount)
+        amount = _approved_amount(programme, entitlement, amount)
         before = {"status": application.status, "entitlement": application.entitlement}
         application.approve()
         application.entitlement, application.approved_amount = entitlement, amount
@@ -224,6 +225,22 @@ def _entitlement_now(application: Application, available, usage):
     return min(amounts)
 
 
+def _require_limits_left(available, usage) -> None:
+    """Say which limit ran out, so the reviewer knows whether to wait for released budget
+    or to tell the entity it has used its year's cap."""
+    if available.balance <= 0:
+        raise DomainError(
+            "amount",
+            "项目剩余预算不足",
+            "the programme's remaining budget is too small",
+            code="budget_exhausted",
+        )
+    if usage is not None and usage.used >= usage.limit:
+        raise DomainError(
+            "amount", "超过单位年度补贴上限", "exceeds the entity's annual cap", code="cap_exceeded"
+        )
+
+
 def _approved_amount(programme: Programme, entitlement, requested):
     try:
         amount = entitlement if requested in (None, "") else yuan(requested)
@@ -231,13 +248,6 @@ def _approved_amount(programme: Programme, entitlement, requested):
         raise DomainError(
             "amount", "金额格式不正确", f"amount is not a valid yuan figure: {exc}"
         ) from exc
-    if entitlement <= 0:
-        raise DomainError(
-            "amount",
-            "项目预算或单位年度额度已用完",
-            "no budget or annual cap is left for this entity",
-            code="budget_exhausted",
-        )
     if amount <= 0:
         raise DomainError("amount", "核定金额须大于零", "the approved amount must be positive")
     if amount > entitlement:
