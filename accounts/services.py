@@ -9,35 +9,30 @@ from vouchers.services import audit
 
 
 def register_entity(*, by=None, **fields) -> Entity:
-    """Register an applicant; the credit code's check digit is verified first. `by` is the
-    officer or self-registering user, recorded in the audit trail."""
-    entity = Entity(**fields)
-    entity.credit_code = Entity._meta.get_field("credit_code").to_python(entity.credit_code)
-    clean_bilingual(entity)
-    with transaction.atomic():
-        entity.save()
-        audit.record(
-            actor=by,
-            action="entity.register",
-            obj=entity,
-            after={"credit_code": entity.credit_code, "name": entity.name},
-        )
-    return entity
+    """Register an applicant. `by` is the officer or self-registering user, recorded in
+    the audit trail."""
+    return _register(Entity, by, fields)
 
 
 def register_provider(*, by=None, **fields) -> Provider:
-    provider = Provider(**fields)
-    provider.credit_code = Provider._meta.get_field("credit_code").to_python(provider.credit_code)
-    clean_bilingual(provider)
+    return _register(Provider, by, fields)
+
+
+def _register(model, by, fields):
+    """Validate every field, the credit code's check digit included, before writing."""
+    organisation = model(**fields)
+    credit_code = model._meta.get_field("credit_code")
+    organisation.credit_code = credit_code.to_python(organisation.credit_code)
+    clean_bilingual(organisation)
     with transaction.atomic():
-        provider.save()
+        organisation.save()
         audit.record(
             actor=by,
-            action="provider.register",
-            obj=provider,
-            after={"credit_code": provider.credit_code, "name": provider.name},
+            action=f"{model._meta.model_name}.register",
+            obj=organisation,
+            after={"credit_code": organisation.credit_code, "name": organisation.name},
         )
-    return provider
+    return organisation
 
 
 def declare_profile(*, entity: Entity, by, **fields) -> EntityDeclaration:
