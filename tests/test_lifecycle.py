@@ -712,3 +712,16 @@ def test_history_cannot_be_rewritten_with_raw_sql_on_postgresql(voucher, model, 
         cursor.execute(statement.format(table=model._meta.db_table))
 
     assert stored_rows() == before
+
+
+def test_nobody_applies_to_a_programme_that_is_not_published(chengdu, alice, centre, company):
+    draft_programme = builders.programme(
+        authority=chengdu, manager=alice, providers=[centre], publish=False
+    )
+    signed = builders.contract(entity=company, provider=centre)
+    with pytest.raises(DomainError) as refusal:
+        create_application(
+            entity=company, contract=signed, programme=draft_programme, by=company.clerk
+        )
+    assert refusal.value.field == "programme"
+    assert not Application.objects.exists()

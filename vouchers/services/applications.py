@@ -24,6 +24,8 @@ def create_application(
 ) -> Application:
     """A draft, judged at once by the programme's current rules so the entity sees why."""
     require(by, "vouchers.apply", entity)
+    if programme.status != Programme.Status.PUBLISHED:
+        raise DomainError("programme", "项目未发布或已结束", "the programme is not open")
     if contract.entity_id != entity.pk:
         raise DomainError(
             "contract", "合同不属于该申报主体", "the contract belongs to another entity"
