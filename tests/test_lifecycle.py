@@ -725,3 +725,14 @@ def test_nobody_applies_to_a_programme_that_is_not_published(chengdu, alice, cen
         )
     assert refusal.value.field == "programme"
     assert not Application.objects.exists()
+
+
+def test_an_expired_voucher_cannot_be_revoked_and_nothing_changes(voucher, bob):
+    _expire(voucher, bob)
+    entries = LedgerEntry.objects.count()
+
+    with refused("bad_state"):
+        revoke_voucher(voucher=voucher, by=bob, reason="合同解除")
+
+    assert fresh(voucher).status == Voucher.Status.EXPIRED
+    assert LedgerEntry.objects.count() == entries

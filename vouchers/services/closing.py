@@ -17,7 +17,16 @@ def revoke_voucher(*, voucher: Voucher, by, reason: str) -> Voucher:
     require(by, "vouchers.revoke_voucher", voucher)
     if not reason.strip():
         raise DomainError("reason", "撤销须说明理由", "a revocation needs a reason")
-    return _close(voucher, by=by, step="revoke", reason=reason)
+    voucher = _close(voucher, by=by, step="revoke", reason=reason)
+    if voucher.status != Voucher.Status.REVOKED:
+        # Used up or expired: nothing is left to release (a wrong payment is clawed back).
+        raise DomainError(
+            "status",
+            "券已用完或已过期，不能撤销",
+            f"a voucher that is {voucher.status} cannot be revoked",
+            code="bad_state",
+        )
+    return voucher
 
 
 def expire_voucher(*, voucher: Voucher, today: date) -> Voucher:
