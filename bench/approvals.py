@@ -779,6 +779,8 @@ def write_report(path: Path, *, about, groups, runs, sent, measured, command: st
         "",
         *table(groups),
         "",
+        *verdict(results),
+        "",
         "Approvals/s counts successful approvals (voucher issued, budget committed) from the",
         "common start to the last reviewer's finish; each row shows the best of its runs (the",
         "one other work on the machine disturbed least), the other columns are from that run.",
@@ -812,6 +814,22 @@ def write_report(path: Path, *, about, groups, runs, sent, measured, command: st
         text += ["### Where one approval's time goes", "", *costs(measured), ""]
     text += ["### What limits throughput", "", *limits(sent), ""]
     path.write_text("\n".join(text))
+
+
+# Issue 2's target: at least this many approvals/s with 16 concurrent reviewers.
+TARGET_PER_SECOND, TARGET_REVIEWERS = 300, 16
+
+
+def verdict(results: list[RunResult]) -> list[str]:
+    at_target = [r for r in results if r.reviewers == TARGET_REVIEWERS]
+    if not at_target:
+        return []
+    rate = at_target[0].per_second
+    outcome = "met" if rate >= TARGET_PER_SECOND else "**not met**"
+    return [
+        f"Target: at least {TARGET_PER_SECOND} approvals/s with {TARGET_REVIEWERS} reviewers: "
+        f"{outcome} ({rate:.0f}/s measured)."
+    ]
 
 
 def limits(sent: list[tuple[str, str]]) -> list[str]:
