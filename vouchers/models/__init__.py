@@ -23,8 +23,10 @@ Invariants and where the database holds them:
 - one subsidy per contract: partial unique index on live applications and a unique
   contract on Voucher;
 - ledger entries and audit events are append-only (ORM guard; PostgreSQL trigger).
-Lock order, everywhere: application/voucher row, voucher reserve, cap row, programme
-available account (the hot row, touched last so it is held for the shortest time).
+Lock order, everywhere: application or voucher row, then the entity's cap row, then the
+programme's available account (the hot row, updated last so it is held for the shortest
+time).  A voucher's reserve is touched only under its voucher's row lock, or created in
+the same transaction.
 """
 
 from vouchers.models.applications import Application
