@@ -736,3 +736,25 @@ def test_an_expired_voucher_cannot_be_revoked_and_nothing_changes(voucher, bob):
 
     assert fresh(voucher).status == Voucher.Status.EXPIRED
     assert LedgerEntry.objects.count() == entries
+
+
+@pytest.mark.parametrize(
+    ("limits", "code"),
+    [({"budget": "50000.00"}, "budget_exhausted"), ({"annual_cap": "50000.00"}, "cap_exceeded")],
+    ids=["budget", "cap"],
+)
+def test_an_approval_names_the_limit_that_ran_out(
+    chengdu, alice, bob, centre, company, limits, code
+):
+    """Two applications of 50,000 each, filed while 50,000 was left: once the first is
+    approved, the second is refused and told whether the budget or the cap ran out."""
+    programme = builders.programme(authority=chengdu, manager=alice, providers=[centre], **limits)
+    first, second = (
+        builders.submitted_application(programme=programme, entity=company, provider=centre)
+        for _ in range(2)
+    )
+    approve_application(application=first, by=bob)
+
+    with refused(code, field="amount"):
+        approve_application(application=second, by=bob)
+    assert fresh(second).status == Application.Status.SUBMITTED
