@@ -5,24 +5,22 @@ audit event written); a later edit is audited too.  An entity's declarations are
 history: added through `declare_profile`, never edited.
 """
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import Authority, Entity, EntityDeclaration, Membership, Provider, User
-from accounts.services import declare_profile, register_entity, register_provider
-from vouchers.admin.common import RequestFormMixin, ViewOnlyMixin, audit_edit, require_on_form
-
-DECLARATION_FIELDS = (
-    "declared_on",
-    "fiscal_year",
-    "registered_region",
-    "industry",
-    "employees",
-    "prior_year_revenue",
-    "is_startup",
-    "evidence",
+from accounts.models import (
+    DECLARED_FIELDS,
+    Authority,
+    Entity,
+    EntityDeclaration,
+    Membership,
+    Provider,
+    User,
 )
+from accounts.services import declare_profile, register_entity, register_provider
+from vouchers.admin.common import EntityStaffForm, RequestFormMixin, ViewOnlyMixin, audit_edit
+
+DECLARATION_FIELDS = (*DECLARED_FIELDS, "evidence")
 
 
 def _register_with(service, obj, form, by) -> None:
@@ -103,16 +101,10 @@ class ProviderAdmin(admin.ModelAdmin):
         audit_edit(request, obj, form)
 
 
-class DeclarationForm(forms.ModelForm):
+class DeclarationForm(EntityStaffForm):
     class Meta:
         model = EntityDeclaration
         fields = ("entity", *DECLARATION_FIELDS)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("entity") is not None:
-            require_on_form(self, "vouchers.apply", data["entity"])
-        return data
 
 
 @admin.register(EntityDeclaration)

@@ -88,6 +88,18 @@ class Entity(Organisation):
         return self.declarations.order_by("-declared_on", "-pk").first()
 
 
+# What an entity declares about itself, in the order forms show it.
+DECLARED_FIELDS = (
+    "declared_on",
+    "fiscal_year",
+    "registered_region",
+    "industry",
+    "employees",
+    "prior_year_revenue",
+    "is_startup",
+)
+
+
 class EntityDeclaration(models.Model):
     """A dated declaration of the entity's profile. Kept as history: never edited, only
     superseded, so an application can point at exactly what it was judged on."""

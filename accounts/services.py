@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from accounts.models import Entity, EntityDeclaration, Provider
+from accounts.models import DECLARED_FIELDS, Entity, EntityDeclaration, Provider
 from accounts.permissions import require
 from config.errors import clean_bilingual
 from vouchers.services import audit
@@ -46,17 +46,6 @@ def declare_profile(*, entity: Entity, by, **fields) -> EntityDeclaration:
             actor=by,
             action="entity.declare",
             obj=declaration,
-            after={
-                k: getattr(declaration, k)
-                for k in (
-                    "declared_on",
-                    "fiscal_year",
-                    "registered_region",
-                    "industry",
-                    "employees",
-                    "prior_year_revenue",
-                    "is_startup",
-                )
-            },
+            after={k: getattr(declaration, k) for k in DECLARED_FIELDS},
         )
     return declaration

@@ -5,18 +5,17 @@ never adds or edits one: it reviews them with actions that call the review servi
 The change page shows the evaluation trace, rule by rule.
 """
 
-from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from config.errors import bilingual
 from vouchers.admin.common import (
+    EntityStaffForm,
     RequestFormMixin,
     ViewOnlyMixin,
     admin_link,
     audit_edit,
-    require_on_form,
     run_each,
     with_note,
 )
@@ -177,7 +176,7 @@ class ApplicationAdmin(ViewOnlyMixin, admin.ModelAdmin):
         )
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(EntityStaffForm):
     class Meta:
         model = Contract
         fields = (
@@ -197,12 +196,6 @@ class ContractForm(forms.ModelForm):
             "filed_model_service",
             "paid_in_full",
         )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("entity") is not None:
-            require_on_form(self, "vouchers.apply", data["entity"])
-        return data
 
 
 @admin.register(Contract)

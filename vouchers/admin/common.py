@@ -77,6 +77,17 @@ def require_on_form(form, perm: str, obj) -> None:
         raise ValidationError(bilingual("无权执行此操作", f"not permitted: {perm}"))
 
 
+class EntityStaffForm(forms.ModelForm):
+    """A form for rows an entity's staff write for their entity (declarations, contracts):
+    the acting user must act for the chosen entity."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("entity") is not None:
+            require_on_form(self, "vouchers.apply", data["entity"])
+        return data
+
+
 def _jsonable(value):
     if isinstance(value, models.Model):
         return value.pk
