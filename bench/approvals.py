@@ -57,11 +57,11 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.db.models import F, Sum
 from django.utils import timezone
-from stdnum.cn import uscc
 
 from accounts.models import Authority, Membership, User
 from accounts.services import declare_profile, register_entity, register_provider
 from config.errors import DomainError
+from vouchers.demo import brief_programmes
 from vouchers.models import Application, CapUsage, LedgerAccount, LedgerEntry, Programme, Voucher
 from vouchers.services import ledger
 from vouchers.services.applications import (
@@ -77,16 +77,7 @@ AWARD = Decimal("50000.00")  # every contract is worth 100,000 yuan, subsidised 
 CAP = Decimal("1000000.00")  # Chengdu's per-entity annual cap: 20 awards
 PER_ENTITY = 21  # one application more than the cap allows
 ZERO = Decimal("0.00")
-RULES = {
-    "rules": [
-        {"kind": "entity_kinds", "allowed": ["enterprise", "research_institute", "university"]},
-        {"kind": "revenue_floor", "min_revenue": "10000000.00"},
-        {"kind": "designated_provider"},
-        {"kind": "not_related_party"},
-        {"kind": "one_subsidy_per_contract"},
-    ],
-    "rate_tiers": [{"rate": "0.50", "when": {}}],
-}
+RULES = brief_programmes.CHENGDU["rules"]  # Chengdu 2024: 50%, designated centres
 BARRIER_TIMEOUT = 300  # seconds a reviewer waits for the others to be ready
 
 _serial = itertools.count(1)
@@ -111,8 +102,7 @@ class World:
 
 def _credit_code() -> str:
     # 510107 (武侯区) keeps these apart from the test builders' codes (510100).
-    body = f"91510107{next(_serial):09d}"
-    return body + uscc.calc_check_digit(body)
+    return brief_programmes.credit_code("91", "510107", next(_serial))
 
 
 def _member(role: str, **organisation) -> User:

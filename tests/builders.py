@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 
 import factory
-from stdnum.cn import uscc
 
 from accounts.models import Authority, Membership, User
 from accounts.services import declare_profile, register_entity, register_provider
+from vouchers.demo import brief_programmes
 from vouchers.services.applications import create_application, submit_application
 from vouchers.services.contracts import register_contract
 from vouchers.services.programmes import create_programme, publish_programme
@@ -21,9 +21,8 @@ TODAY = date(2024, 6, 1)
 
 
 def credit_code(region: str = CHENGDU, serial: int | None = None) -> str:
-    """A valid 统一社会信用代码: 91 (enterprise, market regulator) + region + org code + check."""
-    body = f"91{region}{(serial or next(_serial)):09d}"[:17]
-    return body + uscc.calc_check_digit(body)
+    """A valid 统一社会信用代码 of an enterprise (91) registered in `region`."""
+    return brief_programmes.credit_code("91", region, serial or next(_serial))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -99,16 +98,8 @@ def provider(*, name="成都智算中心", region=CHENGDU, **fields):
     )
 
 
-CHENGDU_RULES = {
-    "rules": [
-        {"kind": "entity_kinds", "allowed": ["enterprise", "research_institute", "university"]},
-        {"kind": "revenue_floor", "min_revenue": "10000000.00"},
-        {"kind": "designated_provider"},
-        {"kind": "not_related_party"},
-        {"kind": "one_subsidy_per_contract"},
-    ],
-    "rate_tiers": [{"rate": "0.50", "when": {}}],
-}
+# Chengdu 2024's rules as the brief gives them: 50%, revenue floor, designated centres.
+CHENGDU_RULES = brief_programmes.CHENGDU["rules"]
 
 
 def programme(
