@@ -279,6 +279,13 @@ def test_a_voucher_is_found_by_its_code_as_displayed(client, voucher):
     assert response.context["cl"].result_count == 1
 
 
+def test_a_mistyped_voucher_code_is_called_a_typo(client, voucher):
+    wrong = "0" if voucher.code[0] != "0" else "1"
+    response = client.get(url(Voucher, "changelist"), {"q": wrong + voucher.code[1:]})
+    assert response.context["cl"].result_count == 0
+    assert "校验位" in str(list(response.context["messages"])[0])
+
+
 # --- programmes -----------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from django.contrib.admin import helpers
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 
-from config.errors import bilingual
+from config.errors import DomainError, bilingual
 from vouchers.admin.common import REFUSALS, ViewOnlyMixin, refusal_message, with_note
 from vouchers.models import Voucher
 from vouchers.services import codes
@@ -70,11 +70,14 @@ class VoucherAdmin(ViewOnlyMixin, admin.ModelAdmin):
         return obj.remaining
 
     def get_search_results(self, request, queryset, search_term):
-        """A code is often typed as shown, in groups with dashes: match its stored form too."""
+        """A code is often typed as shown, in groups with dashes: match its stored form too,
+        and say so when its check character shows a typo instead of finding nothing."""
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        compact = codes.normalise(search_term)
-        if compact and compact != search_term:
-            results |= queryset.filter(code=compact)
+        if len(codes.normalise(search_term)) == codes.BODY_LENGTH + 1:
+            try:
+                results |= queryset.filter(code=codes.parse(search_term))
+            except DomainError as typo:
+                self.message_user(request, typo.message, level=messages.WARNING)
         return results, may_have_duplicates
 
     @admin.action(description="撤销（须填写理由）/ revoke (with a reason)")
