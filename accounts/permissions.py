@@ -8,6 +8,7 @@ before they change anything; portals and the API will check the same permissions
 import rules
 
 from accounts.models import Membership
+from config import rows
 
 Role = Membership.Role
 
@@ -17,11 +18,8 @@ def _memberships(user) -> set[tuple]:
     as Django caches model permissions on the user (`_perm_cache`): a request's user is
     checked several times per action, and an approval is on the hot path."""
     if not hasattr(user, "_membership_cache"):
-        user._membership_cache = set(
-            Membership.objects.filter(user=user).values_list(
-                "role", "authority_id", "entity_id", "provider_id"
-            )
-        )
+        columns = ("role", "authority", "entity", "provider")
+        user._membership_cache = set(rows.values(Membership, columns, user=user.pk))
     return user._membership_cache
 
 

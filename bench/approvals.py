@@ -90,6 +90,14 @@ def as_new_request(user: User) -> User:
     return copy.copy(user)
 
 
+def as_a_review_page_loads(application_ids: list[int]):
+    """The applications as the page a reviewer approves from has them: with the
+    programme and the contract it shows (loaded before the clock starts)."""
+    return Application.objects.select_related("programme", "contract").filter(
+        pk__in=application_ids
+    )
+
+
 # --- data --------------------------------------------------------------------------
 
 
@@ -242,7 +250,7 @@ def _cpu_seconds(pid: int) -> float | None:
 def _approve_all(reviewer_id: int, application_ids: list[int], barrier) -> Outcome:
     reviewer = User.objects.get(pk=reviewer_id)
     # Loaded before the clock starts, as a view would have loaded the one it shows.
-    queue = list(Application.objects.select_related("programme").filter(pk__in=application_ids))
+    queue = list(as_a_review_page_loads(application_ids))
     outcome, backend = Outcome(), _backend_pid()
     barrier.wait(timeout=BARRIER_TIMEOUT)
     outcome.started = time.perf_counter()
@@ -498,7 +506,10 @@ def _voucher_problems(programme: Programme, *, approved: int) -> list[str]:
 
 @functools.lru_cache(maxsize=1024)
 def _statement(sql: str) -> str:
-    """A statement's shape: verb and table, e.g. 'UPDATE vouchers_ledgeraccount'."""
+    """A statement's shape: verb and table, e.g. 'UPDATE vouchers_ledgeraccount'; for
+    several sent in one message, theirs joined by '; '."""
+    if ";\n" in sql:
+        return "; ".join(_statement(part) for part in sql.split(";\n"))
     verb = re.match(r"\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|\w+)", sql).group(1)
     if verb == "SELECT":
         table = re.search(r'FROM "(\w+)"', sql)
@@ -527,9 +538,7 @@ def queries_per_approval() -> list[tuple[str, str]]:
     entity's cap row exists.  BEGIN and COMMIT are not statements Django executes."""
     world = build(reviewers=1, applications=4)  # a budget for two full awards and a half
     reviewer = User.objects.get(pk=world.reviewer_ids[0])
-    first, second = Application.objects.select_related("programme").filter(
-        pk__in=world.application_ids
-    )[:2]
+    first, second = as_a_review_page_loads(world.application_ids)[:2]
     approve_application(application=first, by=as_new_request(reviewer))
     sent = []
 
@@ -559,9 +568,7 @@ class Profile:
 def profile(*, applications: int = 300) -> Profile:
     world = build(reviewers=1, applications=applications)
     reviewer = User.objects.get(pk=world.reviewer_ids[0])
-    queue = list(
-        Application.objects.select_related("programme").filter(pk__in=world.application_ids)
-    )
+    queue = list(as_a_review_page_loads(world.application_ids))
     counts, spent = Counter(), Counter()
 
     def timed(execute, sql, params, many, context):

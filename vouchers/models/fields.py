@@ -3,7 +3,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models.functions import Round
 
 from config.errors import bilingual
 
@@ -15,12 +14,6 @@ non_negative_money = MinValueValidator(Decimal("0"))
 # decimals as binary floats, so 0.1 + 0.2 may exceed 0.3 by a hair there; every stored
 # amount is a whole number of fen, so "sum <= x + half a fen" means exactly "sum <= x".
 HALF_FEN = Decimal("0.005")
-
-
-def sql_money(expression):
-    """Money arithmetic done in SQL, rounded back to the fen. A no-op on PostgreSQL; on
-    SQLite it keeps a float result on the exact fen, so later comparisons stay exact."""
-    return Round(expression, 2)
 
 
 class MoneyField(models.DecimalField):

@@ -3,6 +3,7 @@ transaction as the change so that neither can exist without the other."""
 
 from decimal import Decimal
 
+from config import rows
 from vouchers.models import AuditEvent
 
 
@@ -36,10 +37,8 @@ def event(
 
 
 def record(**kwargs) -> AuditEvent:
-    audit_event = event(**kwargs)
-    audit_event.save()
-    return audit_event
+    return rows.insert(event(**kwargs))
 
 
 def record_all(events: list[AuditEvent]) -> None:
-    AuditEvent.objects.bulk_create(events)
+    rows.insert_all(events)

@@ -5,9 +5,10 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from config import rows
 from vouchers.models import Application, CapUsage, LedgerAccount, LedgerEntry, Voucher
 from vouchers.services import audit, codes, ledger
-from vouchers.services.caps import reserve_cap
+from vouchers.services.caps import reserving
 
 
 def issue_voucher(
@@ -18,18 +19,20 @@ def issue_voucher(
     available: LedgerAccount,
     usage: CapUsage | None,
     audit_events: tuple = (),
-) -> Voucher:
+) -> None:
     """Create the voucher, use the entity's cap and move the face value from the
-    programme's available budget into the voucher's reserve. Runs inside
-    approve_application's transaction; `audit_events` are written with the ledger's.
+    programme's available budget into the voucher's reserve, and commit. The last step
+    of approve_application's transaction; `audit_events` are written with the ledger's.
 
     The inserts come first; the two contended rows are updated last, the entity's cap row
-    and then the programme's available account (the lock order), so their locks are held
-    only to the end of the transaction."""
+    and then the programme's available account (the lock order), in the same round trip
+    as the COMMIT (config/rows.py: commit_with), so their locks are held only for the
+    server's own work. A refusal is an IntegrityError on caps.WITHIN_LIMIT or
+    ledger.NO_OVERDRAFT, which the caller turns into the reason."""
     programme = application.programme
     notice_days = programme.public_notice_days
     valid_from = today + timedelta(days=notice_days)
-    voucher = Voucher.objects.create(
+    voucher = Voucher(
         code=codes.new_code(),
         application=application,
         programme=programme,
@@ -47,6 +50,7 @@ def issue_voucher(
         + relativedelta(months=programme.voucher_validity_months)
         - timedelta(days=1),
     )
+    rows.insert(voucher)
     issued = audit.event(
         actor=by,
         action="voucher.issue",
@@ -67,9 +71,7 @@ def issue_voucher(
         voucher=voucher,
         audit_events=(*audit_events, issued),
     )
-    reserve_cap(usage=usage, amount=voucher.face_value)
-    ledger.apply_entry(entry)
-    return voucher
+    rows.commit_with([*reserving(usage, voucher.face_value), ledger.applying(entry)])
 
 
 def lock_voucher(voucher: Voucher) -> Voucher:
