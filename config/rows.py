@@ -1,7 +1,7 @@
 """Rows read and written with plain SQL instead of the ORM's query compiler.
 
-Why: an approval sends about ten statements, and Django spends ~0.3 ms of CPU building
-and compiling each one. On the 2-core machine of docs/benchmarks.md that Python time, not
+Why: an approval sends eight statements, and Django spends ~0.3 ms of CPU building and
+compiling each one. On the 2-core machine of docs/benchmarks.md that Python time, not
 PostgreSQL or its locks, held approvals to ~130/s with 16 reviewers. Here the statement
 text is built once per model and shape (from `_meta`) and reused, and values still go
 through each field's own `get_db_prep_save` and the backend's converters, the very
@@ -11,9 +11,10 @@ bringing its own model layer; the ledger, cap, audit and voucher writes and the 
 the approval path use it (and the permission checks' membership read), everything else
 keeps the ORM.
 
-The SQL is portable: RETURNING needs SQLite 3.35+ (Django 5.2 requires 3.31; Debian 12 and
-Python 3.11's wheels ship 3.40+). Objects written here skip `save()` and its signals;
-none of these models has a signal receiver.
+The SQL is portable: RETURNING needs SQLite 3.35+ (Django 5.2 accepts 3.31; Debian 12
+ships 3.40). Objects written here skip `save()` and its signals
+(none of these models has a signal receiver) and the append-only models' ORM guard: use
+`update` only on models that may change (PostgreSQL's trigger refuses the others anyway).
 """
 
 from collections.abc import Callable

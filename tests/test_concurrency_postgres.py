@@ -1,7 +1,8 @@
 """Approvals racing each other on PostgreSQL.
 
 Each thread has its own database connection, so these tests exercise the real row locks
-and conditional UPDATEs of `approve_application`: the budget (the programme's available
+and check constraints behind `approve_application`, and its COMMIT sent with the last
+updates (config/rows.py: commit_with): the budget (the programme's available
 account), the per-entity annual cap (`CapUsage`) and the application row itself.  Threads
 wait at a barrier and start together; every outcome is sent back to the main thread, and
 anything other than a success or a `DomainError` (a deadlock, a lock timeout, an
@@ -121,7 +122,7 @@ def says_budget_ran_out(error: DomainError) -> bool:
 
 
 def says_cap_is_reached(error: DomainError) -> bool:
-    # Refused by the conditional UPDATE (超过单位年度补贴上限), or up front when the
+    # Refused by the check constraint (超过单位年度补贴上限), or up front when the
     # remaining cap read at the start of the approval is already zero (额度已用完).
     return ("上限" in error.zh or "额度" in error.zh) and "cap" in error.en
 

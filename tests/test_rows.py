@@ -126,24 +126,28 @@ STALE_CASES = pytest.mark.parametrize(
 )
 
 
-def _assert_nothing_written(programme, second, company):
+def _refused_with_nothing_written(limits, code, chengdu, alice, bob, centre, company):
+    programme, second, refusal = _stale_approval(limits, chengdu, alice, bob, centre, company)
+
+    assert refusal.code == code
     assert Application.objects.get(pk=second.pk).status == Application.Status.SUBMITTED
     assert Voucher.objects.filter(programme=programme).count() == 1
-    assert ledger.available_account(programme).balance == programme.total_budget - Decimal(
-        "50000.00"
-    )
+    left = programme.total_budget - Decimal("50000.00")
+    assert ledger.available_account(programme).balance == left
     assert CapUsage.objects.get(programme=programme, entity=company).used == Decimal("50000.00")
     assert ledger.mismatched_balances(programme) == []
+    # The connection is usable afterwards: the next approval goes through.
+    third = builders.submitted_application(
+        programme=programme, entity=company, provider=centre, value="20000.00"
+    )
+    assert approve_application(application=third, by=bob).approved_amount == Decimal("10000.00")
 
 
 @STALE_CASES
 def test_a_stale_read_of_the_limits_is_refused_by_the_database(
     limits, code, chengdu, alice, bob, centre, company
 ):
-    programme, second, refusal = _stale_approval(limits, chengdu, alice, bob, centre, company)
-
-    assert refusal.code == code
-    _assert_nothing_written(programme, second, company)
+    _refused_with_nothing_written(limits, code, chengdu, alice, bob, centre, company)
 
 
 @on_postgresql
@@ -152,12 +156,4 @@ def test_a_stale_read_of_the_limits_is_refused_by_the_database(
 def test_a_refusal_in_the_commit_round_trip_rolls_everything_back(
     limits, code, chengdu, alice, bob, centre, company
 ):
-    programme, second, refusal = _stale_approval(limits, chengdu, alice, bob, centre, company)
-
-    assert refusal.code == code
-    _assert_nothing_written(programme, second, company)
-    # The connection is usable afterwards: the next approval goes through.
-    third = builders.submitted_application(
-        programme=programme, entity=company, provider=centre, value="20000.00"
-    )
-    assert approve_application(application=third, by=bob).approved_amount == Decimal("10000.00")
+    _refused_with_nothing_written(limits, code, chengdu, alice, bob, centre, company)

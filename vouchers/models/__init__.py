@@ -16,16 +16,16 @@ balances of a programme sum to zero, so available + reserves + redeemed + paid e
 the budget.  The per-entity annual cap is a limit row (`CapUsage`), not money.
 
 Invariants and where the database holds them:
-- available >= 0 and reserve >= 0: check constraint on LedgerAccount plus conditional
-  UPDATEs, so budget can never be overcommitted;
+- available >= 0 and reserve >= 0: check constraint on LedgerAccount (a debit that
+  would overdraw fails, and its transaction with it), so budget is never overcommitted;
 - voucher redeemed + released <= face value: check constraint on Voucher;
-- cap used <= limit: check constraint on CapUsage plus a conditional UPDATE;
+- cap used <= limit: check constraint on CapUsage;
 - one subsidy per contract: partial unique index on live applications and a unique
   contract on Voucher;
 - ledger entries and audit events are append-only (ORM guard; PostgreSQL trigger).
 Lock order, everywhere: application or voucher row, then the entity's cap row, then the
-programme's available account (the hot row, updated last so it is held for the shortest
-time).  A voucher's reserve is touched only under its voucher's row lock, or created in
+programme's available account (the hot row, updated last, in the same round trip as the
+COMMIT on PostgreSQL, so it is held for the shortest time).  A voucher's reserve is touched only under its voucher's row lock, or created in
 the same transaction.
 """
 

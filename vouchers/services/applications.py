@@ -229,7 +229,7 @@ def approve_application(*, application: Application, by, amount=None) -> Applica
 # What an approval reads of the application's row; the rest is deferred.
 APPROVAL_READS = (
     *("status", "submitted_at", "rate", "entitlement", "voucher_kind"),
-    *("programme", "entity", "contract", "created_by"),
+    *("programme", "entity", "contract"),
 )
 
 
