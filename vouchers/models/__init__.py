@@ -25,8 +25,8 @@ Invariants and where the database holds them:
 - ledger entries and audit events are append-only (ORM guard; PostgreSQL trigger).
 Lock order, everywhere: application or voucher row, then the entity's cap row, then the
 programme's available account (the hot row, updated last, in the same round trip as the
-COMMIT on PostgreSQL, so it is held for the shortest time).  A voucher's reserve is touched only under its voucher's row lock, or created in
-the same transaction.
+COMMIT on PostgreSQL, so it is held for the shortest time).  A voucher's reserve is
+touched only under its voucher's row lock, or created in the same transaction.
 """
 
 from vouchers.models.applications import Application
