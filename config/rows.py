@@ -1,6 +1,6 @@
 """Rows read and written with plain SQL instead of the ORM's query compiler.
 
-Why: an approval sends eight statements, and Django spends ~0.3 ms of CPU building and
+Why: an approval sends seven statements, and Django spends ~0.3 ms of CPU building and
 compiling each one. On the 2-core machine of docs/benchmarks.md that Python time, not
 PostgreSQL or its locks, held approvals to ~130/s with 16 reviewers. Here the statement
 text is built once per model and shape (from `_meta`) and reused, and values still go
@@ -131,15 +131,20 @@ def insert(obj: Model) -> Model:
     return obj
 
 
-def insert_all(objs: list[Model]) -> None:
-    """INSERT unsaved instances of one model in one statement. Their primary keys stay
-    unset (the order of RETURNING rows is not guaranteed on every backend)."""
-    if not objs:
-        return
+def inserting_all(objs: list[Model]) -> tuple[str, list]:
+    """The statement that INSERTs unsaved instances of one model, for `execute` or
+    `commit_with`. Their primary keys stay unset (the order of RETURNING rows is not
+    guaranteed on every backend)."""
     db = _db()
     sql, fields, row = _insert_sql(type(objs[0]))
     params = [value for obj in objs for value in _values(db, obj, fields)]
-    execute(sql + ", ".join([row] * len(objs)), params)
+    return sql + ", ".join([row] * len(objs)), params
+
+
+def insert_all(objs: list[Model]) -> None:
+    """INSERT unsaved instances of one model in one statement (see `inserting_all`)."""
+    if objs:
+        execute(*inserting_all(objs))
 
 
 def _shape(where: dict) -> tuple:

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from config import rows
 from config.errors import DomainError
 from tests import builders
-from vouchers.models import Application, CapUsage, LedgerAccount, Voucher
+from vouchers.models import Application, AuditEvent, CapUsage, LedgerAccount, Voucher
 from vouchers.services import applications, ledger
 from vouchers.services.applications import approve_application
 
@@ -93,8 +93,12 @@ def test_an_approval_sends_its_contended_updates_with_the_commit(programme, appl
         approve_application(application=application, by=bob)
 
     last = sent[-1]
-    assert "vouchers_capusage" in last and "vouchers_ledgeraccount" in last
-    assert last.rstrip().endswith("COMMIT")
+    assert "vouchers_auditevent" in last and "vouchers_capusage" in last
+    assert "vouchers_ledgeraccount" in last and last.rstrip().endswith("COMMIT")
+    # The audit events sent in that message are stored as the ORM would store them.
+    issued = AuditEvent.objects.get(action="voucher.issue", object_id=str(application.voucher.pk))
+    assert issued.after["face_value"] == "50000.00"
+    assert issued.actor == bob
     assert not connection.in_atomic_block
     assert Voucher.objects.filter(application=application).exists()
     assert ledger.available_account(programme).balance == Decimal("9950000.00")

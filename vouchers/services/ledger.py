@@ -114,7 +114,22 @@ def transfer(
 def record_entry(*, debit, credit, amount, kind, by, voucher=None, reference="", audit_events=()):
     """Insert the entry and its audit event (with any `audit_events` the caller has
     pending, in the same INSERT). Balances move only in `apply_entry`."""
-    entry = rows.insert(
+    entry = insert_entry(
+        debit=debit,
+        credit=credit,
+        amount=amount,
+        kind=kind,
+        by=by,
+        voucher=voucher,
+        reference=reference,
+    )
+    audit.record_all([*audit_events, entry_event(entry, by)])
+    return entry
+
+
+def insert_entry(*, debit, credit, amount, kind, by, voucher=None, reference=""):
+    """Insert the entry alone; its audit event (`entry_event`) is the caller's to write."""
+    return rows.insert(
         LedgerEntry(
             programme_id=debit.programme_id,
             kind=kind,
@@ -126,15 +141,22 @@ def record_entry(*, debit, credit, amount, kind, by, voucher=None, reference="",
             actor=by if getattr(by, "pk", None) else None,
         )
     )
-    moved = audit.event(
+
+
+def entry_event(entry: LedgerEntry, by):
+    """The audit event of a ledger movement."""
+    return audit.event(
         actor=by,
-        action=f"ledger.{kind}",
+        action=f"ledger.{entry.kind}",
         obj=entry,
-        programme=debit.programme_id,
-        after={"debit": debit.key, "credit": credit.key, "amount": amount, "reference": reference},
+        programme=entry.programme_id,
+        after={
+            "debit": entry.debit.key,
+            "credit": entry.credit.key,
+            "amount": entry.amount,
+            "reference": entry.reference,
+        },
     )
-    audit.record_all([*audit_events, moved])
-    return entry
 
 
 # Both balances in one statement. The check constraint NO_OVERDRAFT refuses a debit that
