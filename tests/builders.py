@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import factory
+from django.apps import apps
 
 from accounts.models import Authority, Membership, User
 from accounts.services import declare_profile, register_entity, register_provider
@@ -158,3 +159,10 @@ def submitted_application(*, programme, entity, provider, value="100000.00", **c
     signed = contract(entity=entity, provider=provider, value=value, **contract_fields)
     draft = create_application(entity=entity, contract=signed, programme=programme, by=entity.clerk)
     return submit_application(application=draft, by=entity.clerk)
+
+
+def stored_rows() -> dict:
+    """Every row of every model of the project, to prove that a refusal changed nothing."""
+    models = [*apps.get_app_config("accounts").get_models()]
+    models += apps.get_app_config("vouchers").get_models()
+    return {m._meta.label: list(m._base_manager.order_by("pk").values()) for m in models}

@@ -30,12 +30,6 @@ ENTRIES = {entry["key"]: entry for entry in PROGRAMMES}
 YEAR = builders.TODAY.year
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Every persona gets a hashed password; PBKDF2 would make these tests crawl."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def published(entry: dict):
     """The programme, created and published by its own authority's manager, and every
     provider its cases name (by key), designated or not."""

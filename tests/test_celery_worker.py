@@ -27,12 +27,6 @@ from vouchers.tasks import close_vouchers_task
 SETTINGS_FILE = Path(__file__).resolve().parent.parent / "config" / "settings.py"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The personas' passwords are hashed with PBKDF2 (half a second each) unless told."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @contextmanager
 def eager(value: bool):
     """Set whether tasks run in-process, and put it back afterwards."""

@@ -89,6 +89,16 @@ def reviewers(chengdu, count: int) -> list:
     ]
 
 
+def sixteen_reviewers_approve(chengdu, applications) -> tuple[list, list]:
+    """16 reviewers of the authority, each approving its share of `applications` at once."""
+    people = reviewers(chengdu, 16)
+    return split(
+        race(
+            [[approval(a, person) for a in applications[i::16]] for i, person in enumerate(people)]
+        )
+    )
+
+
 def assert_books_balance(programme) -> None:
     """The ledger agrees with itself, sums to zero and accounts for the whole budget."""
     assert ledger.mismatched_balances(programme) == []
@@ -138,13 +148,7 @@ def test_concurrent_approvals_never_commit_more_than_the_budget(chengdu, alice, 
         )
         for i in range(40)
     ]
-    people = reviewers(chengdu, 16)
-
-    outcomes = race(
-        [[approval(a, person) for a in applications[i::16]] for i, person in enumerate(people)]
-    )
-
-    approved, refused = split(outcomes)
+    approved, refused = sixteen_reviewers_approve(chengdu, applications)
     assert len(approved) == budget // AWARD == 10
     assert len(refused) == 30
     assert [e for e in refused if not says_budget_ran_out(e)] == []
@@ -164,13 +168,7 @@ def test_concurrent_approvals_never_exceed_an_entitys_annual_cap(chengdu, alice,
         builders.submitted_application(programme=programme, entity=company, provider=centre)
         for _ in range(32)
     ]
-    people = reviewers(chengdu, 16)
-
-    outcomes = race(
-        [[approval(a, person) for a in applications[i::16]] for i, person in enumerate(people)]
-    )
-
-    approved, refused = split(outcomes)
+    approved, refused = sixteen_reviewers_approve(chengdu, applications)
     assert len(approved) == cap // AWARD == 4
     assert len(refused) == 28
     assert [e for e in refused if not says_cap_is_reached(e)] == []

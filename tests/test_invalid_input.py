@@ -13,7 +13,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from accounts.services import declare_profile, register_entity
@@ -31,18 +30,6 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH = re.compile(r"[A-Za-z]{3,}")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The personas' passwords are hashed with PBKDF2 (half a second each) unless told."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def stored_rows() -> dict:
-    models = [*apps.get_app_config("accounts").get_models()]
-    models += apps.get_app_config("vouchers").get_models()
-    return {m._meta.label: list(m._base_manager.order_by("pk").values()) for m in models}
-
-
 def counts(rows: dict) -> dict:
     return {label: len(table) for label, table in rows.items()}
 
@@ -58,13 +45,13 @@ def messages_for(error, field: str) -> str:
 @contextmanager
 def rejected(field: str):
     """Expect a refusal naming `field` in both languages, with every stored row intact."""
-    before = stored_rows()
+    before = builders.stored_rows()
     with pytest.raises((ValidationError, DomainError)) as info:
         yield info
     text = messages_for(info.value, field)
     assert CHINESE.search(text), text
     assert ENGLISH.search(text), text
-    after = stored_rows()
+    after = builders.stored_rows()
     assert counts(after) == counts(before)
     assert after == before
 

@@ -266,12 +266,6 @@ class VoucherLedgerMachine(RuleBasedStateMachine):
         assert commits == vouchers == approved
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Every example creates users; PBKDF2 would spend half a second on each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_money_invariants_hold_for_any_sequence_of_operations(db):
     run_state_machine_as_test(
         VoucherLedgerMachine,

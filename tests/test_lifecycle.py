@@ -12,7 +12,6 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 
@@ -44,19 +43,6 @@ Role = Membership.Role
 BUDGET = Decimal("10000000.00")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The personas' passwords are hashed with PBKDF2 (half a second each) unless told."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def stored_rows() -> dict:
-    """Every row of every model of the project, to prove that a refusal changed nothing."""
-    models = [*apps.get_app_config("accounts").get_models()]
-    models += apps.get_app_config("vouchers").get_models()
-    return {m._meta.label: list(m._base_manager.order_by("pk").values()) for m in models}
-
-
 def on(day: date):
     """Run services as if today were `day` (conftest pins it to 2024-06-01)."""
     return mock.patch("django.utils.timezone.localdate", return_value=day)
@@ -65,14 +51,14 @@ def on(day: date):
 @contextmanager
 def refused(code: str | None = None, field: str | None = None):
     """Expect a DomainError (with that code and field) that changed no stored row."""
-    before = stored_rows()
+    before = builders.stored_rows()
     with pytest.raises(DomainError) as info:
         yield info
     if code:
         assert info.value.code == code, info.value
     if field:
         assert info.value.field == field, info.value
-    assert stored_rows() == before
+    assert builders.stored_rows() == before
 
 
 def available(programme) -> Decimal:
@@ -307,12 +293,12 @@ def test_nobody_approves_their_own_application(programme, company, centre, frank
     signed = builders.contract(entity=company, provider=centre)
     draft = create_application(entity=company, contract=signed, programme=programme, by=frank)
     application = submit_application(application=draft, by=frank)
-    before = stored_rows()
+    before = builders.stored_rows()
 
     with pytest.raises((PermissionDenied, DomainError)):
         approve_application(application=application, by=frank)
 
-    assert stored_rows() == before
+    assert builders.stored_rows() == before
     approve_application(application=application, by=bob)
     assert fresh(application).status == Application.Status.APPROVED
 
@@ -330,12 +316,12 @@ def test_nobody_approves_an_application_they_submitted(programme, company, centr
 
 @pytest.mark.parametrize("action", ["approve", "return", "reject"])
 def test_a_reviewer_of_another_authority_cannot_decide(application, dave, company, action):
-    before = stored_rows()
+    before = builders.stored_rows()
 
     with pytest.raises(PermissionDenied):
         act(action, application, clerk=company.clerk, reviewer=dave)
 
-    assert stored_rows() == before
+    assert builders.stored_rows() == before
 
 
 # --- public notice and activation ----------------------------------------------------
@@ -447,10 +433,10 @@ def test_closing_a_voucher_releases_its_unused_value(voucher, bob, centre_engine
 def test_a_revocation_needs_a_reason_and_a_reviewer_of_the_authority(voucher, bob, dave):
     with refused(field="reason"):
         revoke_voucher(voucher=voucher, by=bob, reason=" ")
-    before = stored_rows()
+    before = builders.stored_rows()
     with pytest.raises(PermissionDenied):
         revoke_voucher(voucher=voucher, by=dave, reason="越权")
-    assert stored_rows() == before
+    assert builders.stored_rows() == before
 
 
 def test_released_value_can_be_awarded_again_up_to_the_cap(
@@ -498,10 +484,10 @@ def test_close_vouchers_run_twice_changes_nothing_the_second_time(
 
     assert close_vouchers(today=date(2025, 1, 20)) == {"expired": 1, "activated": 1}
     assert (fresh(old).status, fresh(recent).status) == ("expired", "active")
-    before = stored_rows()
+    before = builders.stored_rows()
 
     assert close_vouchers(today=date(2025, 1, 20)) == {"expired": 0, "activated": 0}
-    assert stored_rows() == before
+    assert builders.stored_rows() == before
 
 
 # --- rule versions -------------------------------------------------------------------
@@ -685,13 +671,13 @@ ORM_WRITES = {
 @pytest.mark.parametrize("model", APPEND_ONLY, ids=lambda m: m.__name__)
 @pytest.mark.parametrize("write", list(ORM_WRITES))
 def test_history_cannot_be_rewritten_through_the_orm(voucher, model, write):
-    before = stored_rows()
+    before = builders.stored_rows()
 
     # A savepoint: bulk_update's own atomic block would otherwise poison the test's.
     with pytest.raises(PermissionError), transaction.atomic():
         ORM_WRITES[write](model)
 
-    assert stored_rows() == before
+    assert builders.stored_rows() == before
 
 
 @pytest.mark.postgres
@@ -702,7 +688,7 @@ def test_history_cannot_be_rewritten_through_the_orm(voucher, model, write):
 def test_history_cannot_be_rewritten_with_raw_sql_on_postgresql(voucher, model, statement):
     if connection.vendor != "postgresql":
         pytest.skip("the append-only trigger exists on PostgreSQL only")
-    before = stored_rows()
+    before = builders.stored_rows()
 
     with (
         pytest.raises(DatabaseError, match="append-only"),
@@ -711,7 +697,7 @@ def test_history_cannot_be_rewritten_with_raw_sql_on_postgresql(voucher, model, 
     ):
         cursor.execute(statement.format(table=model._meta.db_table))
 
-    assert stored_rows() == before
+    assert builders.stored_rows() == before
 
 
 def test_nobody_applies_to_a_programme_that_is_not_published(chengdu, alice, centre, company):

@@ -94,26 +94,9 @@ def transfer(
     by,
     voucher: Voucher | None = None,
     reference: str = "",
-    audit_events: tuple = (),
 ) -> LedgerEntry:
-    """Move `amount` from `debit` to `credit`. Call inside transaction.atomic()."""
-    entry = record_entry(
-        debit=debit,
-        credit=credit,
-        amount=amount,
-        kind=kind,
-        by=by,
-        voucher=voucher,
-        reference=reference,
-        audit_events=audit_events,
-    )
-    apply_entry(entry)
-    return entry
-
-
-def record_entry(*, debit, credit, amount, kind, by, voucher=None, reference="", audit_events=()):
-    """Insert the entry and its audit event (with any `audit_events` the caller has
-    pending, in the same INSERT). Balances move only in `apply_entry`."""
+    """Move `amount` from `debit` to `credit`, with its audit event. Call inside
+    transaction.atomic()."""
     entry = insert_entry(
         debit=debit,
         credit=credit,
@@ -123,12 +106,14 @@ def record_entry(*, debit, credit, amount, kind, by, voucher=None, reference="",
         voucher=voucher,
         reference=reference,
     )
-    audit.record_all([*audit_events, entry_event(entry, by)])
+    audit.record_all([entry_event(entry, by)])
+    apply_entry(entry)
     return entry
 
 
 def insert_entry(*, debit, credit, amount, kind, by, voucher=None, reference=""):
-    """Insert the entry alone; its audit event (`entry_event`) is the caller's to write."""
+    """Insert the entry; its audit event (`entry_event`) and the move of the balances
+    (`applying`) are the caller's, as `transfer` and issuance.issue_voucher do."""
     return rows.insert(
         LedgerEntry(
             programme_id=debit.programme_id,
