@@ -110,16 +110,7 @@ class DeclarationForm(EntityStaffForm):
 @admin.register(EntityDeclaration)
 class EntityDeclarationAdmin(RequestFormMixin, admin.ModelAdmin):
     form = DeclarationForm
-    list_display = (
-        "entity",
-        "declared_on",
-        "fiscal_year",
-        "registered_region",
-        "industry",
-        "employees",
-        "prior_year_revenue",
-        "is_startup",
-    )
+    list_display = ("entity", *DECLARED_FIELDS)
     list_filter = ("is_startup", "fiscal_year", "registered_region")
     list_select_related = ("entity",)
     search_fields = ("entity__name", "entity__credit_code", "industry")
