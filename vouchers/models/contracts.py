@@ -6,6 +6,7 @@ from django.db.models import F, Q
 
 from accounts.models import Entity, Provider
 from config.errors import bilingual
+from vouchers.contract_numbers import number_key
 from vouchers.models.fields import MoneyField, positive_money
 
 
@@ -33,6 +34,9 @@ class Contract(models.Model):
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="contracts")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
     number = models.CharField("合同编号 / contract number", max_length=64)
+    # The number as one key (vouchers/contract_numbers.py), set on every save: what
+    # uniqueness and the one-subsidy-per-contract rule compare.
+    number_key = models.CharField(max_length=128, editable=False)
     signed_on = models.DateField("签订日期 / signed on")
     service_start = models.DateField("服务开始 / service start")
     service_end = models.DateField("服务结束 / service end")
@@ -77,8 +81,9 @@ class Contract(models.Model):
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "number"], name="contract_number_per_provider"
+                fields=["provider", "number_key"], name="contract_number_per_provider"
             ),
+            models.CheckConstraint(condition=~Q(number_key=""), name="contract_number_not_blank"),
             models.CheckConstraint(condition=Q(value__gt=0), name="contract_value_positive"),
             models.CheckConstraint(
                 condition=Q(service_end__gte=F("service_start")), name="contract_period_ordered"
@@ -91,7 +96,16 @@ class Contract(models.Model):
     def __str__(self):
         return f"{self.number} ({self.provider})"
 
+    def save(self, *args, **kwargs):
+        self.number_key = number_key(self.number)
+        super().save(*args, **kwargs)
+
     def clean(self):
+        self.number_key = number_key(self.number)
+        if not self.number_key:
+            raise ValidationError(
+                {"number": bilingual("合同编号不能为空", "the contract number is blank")}
+            )
         if self.service_start and self.service_end and self.service_end < self.service_start:
             raise ValidationError(
                 {
