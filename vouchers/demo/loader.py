@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Authority, Entity, Membership, Provider, User
-from accounts.services import declare_profile, register_entity, register_provider
+from vouchers.demo import world
 from vouchers.demo.brief_programmes import (
     FIRST_TABLE,
     PROVIDERS,
@@ -40,8 +40,6 @@ from vouchers.services.applications import (
     withdraw_application,
 )
 from vouchers.services.closing import expire_voucher, revoke_voucher
-from vouchers.services.contracts import register_contract
-from vouchers.services.programmes import create_programme, publish_programme
 from vouchers.services.redemption import redeem
 
 PASSWORD = "demo12345"
@@ -228,12 +226,9 @@ def _ensure_admin(demo: Demo) -> None:
 
 def _ensure_member(demo: Demo, username: str, role: str, organisation, display_name: str):
     """The user with this role in `organisation` (an Authority, Entity or Provider)."""
-    user, made = User.objects.get_or_create(
-        username=username, defaults={"password": demo.password, "display_name": display_name}
-    )
+    demo.created += not User.objects.filter(username=username).exists()
     scope = {type(organisation).__name__.lower(): organisation}
-    Membership.objects.get_or_create(user=user, role=role, **scope)
-    demo.created += made
+    user = world.member(username, role, password=demo.password, display_name=display_name, **scope)
     demo.users[username] = user
     demo.logins.append(Login(username, role, str(organisation)))
     return user
@@ -262,11 +257,11 @@ def _ensure_provider(demo: Demo, key: str) -> None:
     with transaction.atomic():
         provider = Provider.objects.filter(credit_code=data["credit_code"]).first()
         if provider is None:
-            provider = register_provider(
+            provider = world.provider(
                 name=data["name"],
                 credit_code=data["credit_code"],
                 legal_representative=data["legal_representative"],
-                region_code=data["region"],
+                region=data["region"],
             )
             demo.created += 1
         demo.providers[key] = provider
@@ -284,14 +279,13 @@ def _ensure_programme(demo: Demo, entry: dict) -> None:
     manager = demo.users[f"{_staff_prefix(entry['key'])}-manager"]
     authority = Authority.objects.get(name_zh=entry["authority"]["name_zh"])
     with transaction.atomic():
-        draft = create_programme(
-            by=manager,
+        demo.programmes[entry["key"]] = world.programme(
+            manager=manager,
+            providers=[demo.providers[key] for key in entry["providers"]],
             fields=programme_fields(entry, authority=authority, year=demo.today.year),
             rules=entry["rules"],
-            providers=[demo.providers[key] for key in entry["providers"]],
             funding_sources=entry["funding_sources"],
         )
-        demo.programmes[entry["key"]] = publish_programme(programme=draft, by=manager)
     demo.created += 1
 
 
@@ -305,31 +299,30 @@ def _ensure_entity(demo: Demo, kind: str, key: str, code_prefix: str, row: tuple
     name, region, industry, employees, revenue, extras = row
     serial = len(demo.entities) + 1
     code = credit_code(code_prefix, region, 800000000 + serial)
+
+    def clerk(organisation):
+        return _ensure_member(demo, key, Role.ENTITY_STAFF, organisation, f"{name} 经办人")
+
     with transaction.atomic():
         entity = Entity.objects.filter(credit_code=code).first()
-        made = entity is None
-        if made:
-            entity = register_entity(
+        if entity is None:
+            entity = world.entity(
                 name=name,
                 credit_code=code,
                 kind=kind,
                 legal_representative=_legal_representative(serial, extras),
                 dishonest_until=_dishonest_until(demo, extras),
-            )
-        clerk = _ensure_member(demo, key, Role.ENTITY_STAFF, entity, f"{name} 经办人")
-        if made:
-            declare_profile(
-                entity=entity,
-                by=clerk,
-                declared_on=demo.today,
-                fiscal_year=demo.today.year - 1,
-                registered_region=region,
+                region=region,
                 industry=industry,
                 employees=employees,
-                prior_year_revenue=Decimal(revenue),
+                revenue=revenue,
                 is_startup=extras.get("is_startup", False),
+                declared_on=demo.today,
+                clerk=clerk,
             )
             demo.created += 1
+        else:
+            clerk(entity)
     demo.entities[key] = entity
 
 
@@ -346,10 +339,10 @@ def _ensure_scenario(demo: Demo, number: int, scenario: Scenario) -> None:
         return
     entity, clerk = demo.entities[scenario.entity], demo.users[scenario.entity]
     with transaction.atomic():
-        contract = register_contract(
+        entity.clerk = clerk
+        contract = world.contract(
             entity=entity,
             provider=provider,
-            by=clerk,
             number=contract_number,
             **_contract_fields(demo, scenario),
         )
@@ -372,8 +365,7 @@ def _contract_fields(demo: Demo, scenario: Scenario) -> dict:
         "signed_on": start,
         "service_start": start,
         "service_end": start + relativedelta(months=12) - timedelta(days=1),
-        "value": Decimal(scenario.value),
-        "accelerator_origin": Contract.AcceleratorOrigin.DOMESTIC,
+        "value": scenario.value,
         "accelerator_hours": Decimal(scenario.value) // 10,  # about 10 yuan an hour
         "resources": "GPU/NPU 卡时 / accelerator hours",
         **scenario.contract,
