@@ -172,13 +172,13 @@ def submitted_application(*, programme, entity, provider, value="100000.00", **c
 # --- big worlds ------------------------------------------------------------------------
 
 
-def bulk_submitted(*, programme, provider, owners: int, per_owner: int, value="100000.00"):
-    """`owners` entities, each with a declaration and `per_owner` contracts, each under a
-    submitted application: one INSERT per table (bulk_create) instead of a service call
-    per row.  Each application is judged by the pure rule engine as `submit_application`
-    would judge it (budget and caps untouched, no earlier subsidy); none is audited, as
-    nobody did them.  For benchmarks and load tests, never for a user's data.  Returns
-    the applications' primary keys, `per_owner` in a row per entity."""
+def bulk_submitted(*, programme, provider, applications: int, per_owner: int, value="100000.00"):
+    """`applications` submitted applications, `per_owner` to an entity (each entity with
+    a declaration, each application with its own contract): one INSERT per table
+    (bulk_create) instead of a service call per row.  Each is judged by the pure rule
+    engine as `submit_application` would judge it (budget and caps untouched, no earlier
+    subsidy); none is audited, as nobody made them.  For benchmarks and load tests, never
+    for a user's data.  Returns the applications' primary keys in order of entity."""
     today = timezone.localdate()
     entities = Entity.objects.bulk_create(
         Entity(
@@ -187,7 +187,7 @@ def bulk_submitted(*, programme, provider, owners: int, per_owner: int, value="1
             legal_representative=f"法人{n}",
             kind=Entity.Kind.ENTERPRISE,
         )
-        for n in [serial() for _ in range(owners)]
+        for n in [serial() for _ in range(-(-applications // per_owner))]
     )
     declarations = EntityDeclaration.objects.bulk_create(
         EntityDeclaration(
@@ -202,11 +202,12 @@ def bulk_submitted(*, programme, provider, owners: int, per_owner: int, value="1
         for owner in entities
     )
     contracts = []
-    for owner in entities:
-        for _ in range(per_owner):
-            signed = Contract(entity=owner, provider=provider, **contract_values(value=value))
-            signed.number_key = number_key(signed.number)  # bulk_create skips save()
-            contracts.append(signed)
+    for i in range(applications):
+        signed = Contract(
+            entity=entities[i // per_owner], provider=provider, **contract_values(value=value)
+        )
+        signed.number_key = number_key(signed.number)  # bulk_create skips save()
+        contracts.append(signed)
     contracts = Contract.objects.bulk_create(contracts)
     judge = _judge_fresh(programme, today)
     declared = {d.entity_id: d for d in declarations}

@@ -1,0 +1,105 @@
+"""The approval benchmark's report: its section of docs/benchmarks.md, which it rewrites
+each time, leaving the history below it as it is."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import django
+from django.db import connection
+from django.utils import timezone
+
+FLOOR_PER_SECOND, FLOOR_REVIEWERS = 50, 16  # issue 6: a programme's year in under a minute
+SECTION = ("<!-- bench/approvals.py: begin -->", "<!-- bench/approvals.py: end -->")
+REPRODUCE_ON = "postgres://postgres@127.0.0.1:54329/voucher"
+CHECKED = """\
+Approvals/s: successful approvals from the common start to the last reviewer's finish,
+every run shown.  Checked after each run: nothing committed beyond the budget, each
+account's balance equal to its entries and the balances summing to 0, no cap row over its
+limit and each equal to its entity's vouchers, one voucher per approved application and
+one commit entry per voucher, no unexpected error (deadlock, lock timeout)."""
+
+
+def machine() -> dict:
+    model = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0].split(" on ")[0]
+    head = ["git", "describe", "--always", "--dirty"]
+    return {
+        "commit measured": subprocess.run(head, capture_output=True, text=True).stdout.strip(),
+        "CPUs (nproc)": len(os.sched_getaffinity(0)),
+        "CPU model": model.group(1) if model else "unknown",
+        "PostgreSQL": version,
+        "Python / Django": f"{sys.version.split()[0]} / {django.get_version()}",
+        "load average before the runs": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def table(results: list) -> list[str]:
+    lines = [
+        "| reviewers | applications | approved | refused | setup s | seconds | approvals/s "
+        "| invariant violations |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        refused = ", ".join(f"{n} {code}" for code, n in r.refused.most_common()) or "0"
+        lines.append(
+            f"| {r.reviewers} | {r.applications} | {r.approved} | {refused} "
+            f"| {r.setup_seconds:.1f} | {r.seconds:.2f} | {r.per_second:.0f} | {len(r.violations)} |"
+        )
+    return lines
+
+
+def verdict(results: list) -> str:
+    rates = [r.per_second for r in results if r.reviewers == FLOOR_REVIEWERS]
+    if not rates:
+        return f"Floor ({FLOOR_PER_SECOND}/s with {FLOOR_REVIEWERS} reviewers): not measured."
+    met = "met" if min(rates) >= FLOOR_PER_SECOND else "**not met**"
+    return (
+        f"Floor: at least {FLOOR_PER_SECOND} approvals/s with {FLOOR_REVIEWERS} reviewers: "
+        f"{met} (slowest run {min(rates):.0f}/s)."
+    )
+
+
+def section(*, about: dict, results: list, statements: int, options: list[str]) -> str:
+    command = f"DATABASE_URL={REPRODUCE_ON} .venv/bin/python bench/approvals.py"
+    return "\n".join(
+        [
+            SECTION[0],
+            "## Approvals per second (bench/approvals.py)",
+            "",
+            f"Measured {timezone.now():%Y-%m-%d %H:%M} UTC. Reproduce with:",
+            "",
+            "```sh",
+            " ".join([command, *options]),
+            "```",
+            "",
+            "| machine | |",
+            "|---|---|",
+            *[f"| {k} | {v} |" for k, v in about.items()],
+            "",
+            *table(results),
+            "",
+            verdict(results),
+            f"Statements per approval (BEGIN and COMMIT not counted): {statements}.",
+            "",
+            CHECKED,
+            SECTION[1],
+        ]
+    )
+
+
+def write_section(path: Path, text: str) -> None:
+    """Replace the section this script wrote last time, or put it under the title;
+    what is below it is the history and stays."""
+    old = path.read_text() if path.exists() else "# Benchmarks\n"
+    if SECTION[0] in old:
+        head, rest = old.split(SECTION[0], 1)
+        new = head + text + rest.split(SECTION[1], 1)[1]
+    else:
+        title, _, rest = old.partition("\n")
+        new = f"{title}\n\n{text}\n{rest}"
+    path.write_text(new)
