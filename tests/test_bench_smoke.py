@@ -2,11 +2,13 @@
 reviewers and its invariant checks all still work, and find nothing wrong.  On SQLite the
 reviewers take turns; on PostgreSQL they are processes racing each other."""
 
+import json
 from collections import Counter
 
 import pytest
 
 from bench import approvals, report
+from vouchers.demo import world
 from vouchers.models import Application
 
 # The reviewer processes have their own connections: they see only committed data.
@@ -33,6 +35,30 @@ def test_its_bulk_world_is_submitted_and_judged_as_the_services_would():
     assert applications.filter(status="submitted", eligible=True).count() == 22
     assert {a.entitlement for a in applications} == {approvals.AWARD}
     assert applications.values("entity").distinct().count() == 2
+
+
+def test_its_bulk_applications_are_judged_as_a_submitted_one_is():
+    built = approvals.build(reviewers=1, applications=2)
+    bulk = Application.objects.get(pk=built.application_ids[0])
+    applicant = world.entity(revenue="20000000.00", employees=120, industry="software_it")
+
+    by_service = world.submitted_application(
+        programme=bulk.programme, entity=applicant, provider=bulk.contract.provider
+    )
+
+    assert without_names(bulk) == without_names(by_service)
+    assert (bulk.eligible, bulk.rate, bulk.entitlement) == (
+        by_service.eligible,
+        by_service.rate,
+        by_service.entitlement,
+    )
+
+
+def without_names(application) -> str:
+    """The evaluation with the applicant's credit code and the contract number blanked:
+    the only figures in which two applications of the same profile may differ."""
+    text = json.dumps(application.evaluation, ensure_ascii=False, sort_keys=True)
+    return text.replace(application.entity.credit_code, "").replace(application.contract.number, "")
 
 
 def test_its_invariant_check_finds_a_voucher_without_its_approval():

@@ -86,7 +86,7 @@ def entity(
     registered = register_entity(
         name=name,
         credit_code=fields.pop("credit_code", None) or credit_code(region),
-        legal_representative=fields.pop("legal_representative", None) or f"法人{serial()}",
+        legal_representative=fields.pop("legal_representative", f"法人{serial()}"),
         kind=kind,
         **fields,
     )
@@ -114,7 +114,7 @@ def provider(*, name="成都智算中心", region=CHENGDU, **fields):
     return register_provider(
         name=name,
         credit_code=fields.pop("credit_code", None) or credit_code(region),
-        legal_representative=fields.pop("legal_representative", None) or f"法人{serial()}",
+        legal_representative=fields.pop("legal_representative", f"法人{serial()}"),
         region_code=region,
         **fields,
     )
