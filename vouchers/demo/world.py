@@ -180,6 +180,21 @@ def bulk_submitted(*, programme, provider, applications: int, per_owner: int, va
     subsidy); none is audited, as nobody made them.  For benchmarks and load tests, never
     for a user's data.  Returns the applications' primary keys in order of entity."""
     today = timezone.localdate()
+    declarations = _bulk_declared(-(-applications // per_owner), today)
+    contracts = []
+    for i in range(applications):
+        owner = declarations[i // per_owner].entity
+        signed = Contract(entity=owner, provider=provider, **contract_values(value=value))
+        signed.number_key = number_key(signed.number)  # bulk_create skips save()
+        contracts.append(signed)
+    contracts = Contract.objects.bulk_create(contracts)
+    judge = _judge_fresh(programme, today)
+    submitted = [judge(c, declarations[i // per_owner]) for i, c in enumerate(contracts)]
+    return [a.pk for a in Application.objects.bulk_create(submitted)]
+
+
+def _bulk_declared(count: int, today: date) -> list[EntityDeclaration]:
+    """`count` eligible Chengdu enterprises' declarations, their entities attached."""
     entities = Entity.objects.bulk_create(
         Entity(
             name=f"批量企业{n}",
@@ -187,9 +202,9 @@ def bulk_submitted(*, programme, provider, applications: int, per_owner: int, va
             legal_representative=f"法人{n}",
             kind=Entity.Kind.ENTERPRISE,
         )
-        for n in [serial() for _ in range(-(-applications // per_owner))]
+        for n in [serial() for _ in range(count)]
     )
-    declarations = EntityDeclaration.objects.bulk_create(
+    return EntityDeclaration.objects.bulk_create(
         EntityDeclaration(
             entity=owner,
             declared_on=today,
@@ -201,24 +216,13 @@ def bulk_submitted(*, programme, provider, applications: int, per_owner: int, va
         )
         for owner in entities
     )
-    contracts = []
-    for i in range(applications):
-        signed = Contract(
-            entity=entities[i // per_owner], provider=provider, **contract_values(value=value)
-        )
-        signed.number_key = number_key(signed.number)  # bulk_create skips save()
-        contracts.append(signed)
-    contracts = Contract.objects.bulk_create(contracts)
-    judge = _judge_fresh(programme, today)
-    declared = {d.entity_id: d for d in declarations}
-    submitted = [judge(signed, declared[signed.entity_id]) for signed in contracts]
-    return [a.pk for a in Application.objects.bulk_create(submitted)]
 
 
 def _judge_fresh(programme, today: date):
     """A function judging a new application by `programme`'s current rules: what the
     rules see of the programme is read once, for all of them."""
-    ruleset, terms = programme.current_ruleset(), None
+    ruleset = programme.current_ruleset()
+    terms = programme_terms(Application(programme=programme))
     context = Context(
         today=today,
         remaining_budget=ledger.available_account(programme).balance,
@@ -226,24 +230,18 @@ def _judge_fresh(programme, today: date):
     )
 
     def judge(signed: Contract, declaration: EntityDeclaration) -> Application:
-        nonlocal terms
         application = Application(
             programme=programme,
             ruleset=ruleset,
-            entity=signed.entity,
+            entity=declaration.entity,
             contract=signed,
             declaration=declaration,
             voucher_kind=programme.voucher_kinds[0],
             status=Application.Status.SUBMITTED,
             submitted_at=timezone.now(),
         )
-        terms = terms or programme_terms(application)
-        facts = Facts(
-            applicant=applicant_facts(application),
-            contract=contract_facts(application),
-            terms=terms,
-            context=context,
-        )
+        applicant, bought = applicant_facts(application), contract_facts(application)
+        facts = Facts(applicant=applicant, contract=bought, terms=terms, context=context)
         evaluation = evaluate(ruleset.document, facts)
         application.evaluation = trace(evaluation)
         application.eligible = evaluation.eligible
