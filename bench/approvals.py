@@ -3,7 +3,7 @@ ONE programme, with the invariants checked after every run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:54329/voucher .venv/bin/python bench/approvals.py
 
-It runs in a scratch database, prints a table and rewrites its section of
+It runs in a scratch database (`bench_approvals`), prints a table and rewrites its section of
 docs/benchmarks.md (bench/report.py); `--help` lists the knobs.  The data is bulk-inserted
 (`vouchers.demo.world.bulk_submitted`).  Reviewers are processes (the GIL would serialise threads), each with its own connection;
 they start together at a barrier and approve their shares through `approve_application`,
@@ -271,7 +271,8 @@ def main(argv=None) -> int:
         sys.exit("DATABASE_URL must point at a PostgreSQL server")
     settings.DEBUG = False  # as in production: no log of every statement
     results, original = [], connection.settings_dict["NAME"]
-    # A scratch database, made and dropped as the tests' is: `test_` + the configured name.
+    # A scratch database, made and dropped as the tests' is, under a name of its own.
+    connection.settings_dict["TEST"]["NAME"] = "bench_approvals"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         about = report.machine()
