@@ -6,11 +6,13 @@ A user acts for an organisation only through a `Membership` that names a role.
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from accounts.validators import normalise_credit_code, validate_credit_code, validate_region_code
+from config.errors import bilingual
 
 
 class User(AbstractUser):
@@ -88,6 +90,22 @@ class Entity(Organisation):
         return self.declarations.order_by("-declared_on", "-pk").first()
 
 
+class RevenueField(models.DecimalField):
+    """Yuan, never a float: a float has lost the exact figure before we see it. (Money
+    columns in `vouchers` use its MoneyField; accounts keeps this one so that it does
+    not depend on the vouchers app.)"""
+
+    def to_python(self, value):
+        if isinstance(value, float | bool):
+            raise ValidationError(
+                bilingual(
+                    "营业收入不能是浮点数，请输入精确的元和分", "revenue must not be a float"
+                ),
+                code="float_money",
+            )
+        return super().to_python(value)
+
+
 # What an entity declares about itself, in the order forms show it.
 DECLARED_FIELDS = (
     "declared_on",
@@ -112,9 +130,9 @@ class EntityDeclaration(models.Model):
     )
     industry = models.CharField("行业 / industry", max_length=40)
     employees = models.PositiveIntegerField("从业人员 / employees")
-    prior_year_revenue = models.DecimalField(
+    prior_year_revenue = RevenueField(
         "上年度营业收入 / prior-year revenue (yuan)",
-        max_digits=16,
+        max_digits=15,
         decimal_places=2,
         validators=[MinValueValidator(0)],
     )
