@@ -133,7 +133,7 @@ def _entity(today: date):
         declared_on=today,
         fiscal_year=today.year - 1,
         registered_region=CHENGDU,
-        industry="software_it",
+        industry="65",
         employees=120,
         prior_year_revenue=Decimal("20000000.00"),
     )

@@ -59,7 +59,7 @@ def entity(
     region=CHENGDU,
     revenue="20000000.00",
     employees=120,
-    industry="software_it",
+    industry="65",
     is_startup=False,
     clerk=None,
     **fields,

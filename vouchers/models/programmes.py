@@ -93,6 +93,12 @@ class Programme(models.Model):
                 name="programme_cap_positive",
             ),
             models.CheckConstraint(
+                condition=Q(min_award__isnull=True)
+                | Q(annual_cap__isnull=True)
+                | Q(min_award__lte=F("annual_cap")),
+                name="programme_min_award_within_cap",
+            ),
+            models.CheckConstraint(
                 condition=Q(claim_share_cap__isnull=True)
                 | Q(claim_share_cap__gt=0, claim_share_cap__lte=1),
                 name="programme_share_cap_in_range",
@@ -112,6 +118,20 @@ class Programme(models.Model):
                 {
                     "applications_close": bilingual(
                         "申报截止日期早于开始日期", "applications close before they open"
+                    )
+                }
+            )
+        if (
+            self.min_award is not None
+            and self.annual_cap is not None
+            and self.min_award > self.annual_cap
+        ):
+            raise ValidationError(
+                {
+                    "min_award": bilingual(
+                        f"最低补贴不能高于单位年度上限 {self.annual_cap} 元，否则无法发放任何补贴",
+                        f"the minimum award may not be above the annual cap of {self.annual_cap}"
+                        " yuan: nothing could ever be awarded",
                     )
                 }
             )
