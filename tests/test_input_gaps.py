@@ -122,6 +122,18 @@ def test_a_minimum_award_above_the_annual_cap_is_refused(application, chengdu, a
     assert create_programme(by=alice, fields=equal, rules=builders.CHENGDU_RULES)
 
 
+@pytest.mark.parametrize("field", ["min_award", "annual_cap", "claim_share_cap"])
+def test_a_term_typed_as_text_is_refused_on_its_field_not_compared(
+    application, chengdu, alice, field
+):
+    with rejected(field):
+        create_programme(
+            by=alice,
+            fields=programme_fields(chengdu, **{field: "十万"}),
+            rules=builders.CHENGDU_RULES,
+        )
+
+
 # --- the admin forms -----------------------------------------------------------------
 
 

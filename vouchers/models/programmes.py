@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -109,40 +110,29 @@ class Programme(models.Model):
         return self.name_zh
 
     def clean(self):
-        if (
-            self.applications_open
-            and self.applications_close
-            and self.applications_close < self.applications_open
-        ):
-            raise ValidationError(
-                {
-                    "applications_close": bilingual(
-                        "申报截止日期早于开始日期", "applications close before they open"
-                    )
-                }
+        """Terms that contradict each other, all reported at once. A field that failed its
+        own validation still holds what was typed (maybe text), so compare only values
+        of the right type."""
+        errors = {}
+        opens, closes = self.applications_open, self.applications_close
+        if isinstance(opens, date) and isinstance(closes, date) and closes < opens:
+            errors["applications_close"] = bilingual(
+                "申报截止日期早于开始日期", "applications close before they open"
             )
-        if (
-            self.min_award is not None
-            and self.annual_cap is not None
-            and self.min_award > self.annual_cap
-        ):
-            raise ValidationError(
-                {
-                    "min_award": bilingual(
-                        f"最低补贴不能高于单位年度上限 {self.annual_cap} 元，否则无法发放任何补贴",
-                        f"the minimum award may not be above the annual cap of {self.annual_cap}"
-                        " yuan: nothing could ever be awarded",
-                    )
-                }
+        floor, cap = self.min_award, self.annual_cap
+        if isinstance(floor, Decimal) and isinstance(cap, Decimal) and floor > cap:
+            errors["min_award"] = bilingual(
+                f"最低补贴不能高于单位年度上限 {cap} 元，否则无法发放任何补贴",
+                f"the minimum award may not be above the annual cap of {cap} yuan: "
+                "nothing could ever be awarded",
             )
-        if self.claim_share_cap is not None and not (0 < self.claim_share_cap <= 1):
-            raise ValidationError(
-                {
-                    "claim_share_cap": bilingual(
-                        "比例须大于 0 且不超过 1", "the share must be above 0 and at most 1"
-                    )
-                }
+        share = self.claim_share_cap
+        if isinstance(share, Decimal) and not (0 < share <= 1):
+            errors["claim_share_cap"] = bilingual(
+                "比例须大于 0 且不超过 1", "the share must be above 0 and at most 1"
             )
+        if errors:
+            raise ValidationError(errors)
 
     @transition(field=status, source=Status.DRAFT, target=Status.PUBLISHED)
     def publish(self):
