@@ -6,11 +6,20 @@ A user acts for an organisation only through a `Membership` that names a role.
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from accounts.validators import normalise_credit_code, validate_credit_code, validate_region_code
+from accounts import industries
+from accounts.validators import (
+    normalise_credit_code,
+    validate_credit_code,
+    validate_name,
+    validate_region_code,
+)
+from config.errors import bilingual
 
 
 class User(AbstractUser):
@@ -52,9 +61,11 @@ class CreditCodeField(models.CharField):
 class Organisation(models.Model):
     """Fields shared by applicants and providers: identity and ownership links."""
 
-    name = models.CharField("名称 / name", max_length=200)
+    name = models.CharField("名称 / name", max_length=200, validators=[validate_name])
     credit_code = CreditCodeField("统一社会信用代码 / credit code", unique=True)
-    legal_representative = models.CharField("法定代表人 / legal representative", max_length=100)
+    legal_representative = models.CharField(
+        "法定代表人 / legal representative", max_length=100, validators=[validate_name]
+    )
     shareholders = models.JSONField(
         "股东 / shareholders", default=list, blank=True, help_text="names or credit codes"
     )
@@ -88,6 +99,22 @@ class Entity(Organisation):
         return self.declarations.order_by("-declared_on", "-pk").first()
 
 
+class RevenueField(models.DecimalField):
+    """Yuan, never a float: a float has lost the exact figure before we see it. (Money
+    columns in `vouchers` use its MoneyField; accounts keeps this one so that it does
+    not depend on the vouchers app.)"""
+
+    def to_python(self, value):
+        if isinstance(value, float | bool):
+            raise ValidationError(
+                bilingual(
+                    "营业收入不能是浮点数，请输入精确的元和分", "revenue must not be a float"
+                ),
+                code="float_money",
+            )
+        return super().to_python(value)
+
+
 # What an entity declares about itself, in the order forms show it.
 DECLARED_FIELDS = (
     "declared_on",
@@ -110,11 +137,12 @@ class EntityDeclaration(models.Model):
     registered_region = models.CharField(
         "注册地 / registered region", max_length=6, validators=[validate_region_code]
     )
-    industry = models.CharField("行业 / industry", max_length=40)
+    # GB/T 4754-2017: a section (A-T) or, better, a two-digit division (01-97).
+    industry = models.CharField("行业 / industry", max_length=40, choices=industries.CHOICES)
     employees = models.PositiveIntegerField("从业人员 / employees")
-    prior_year_revenue = models.DecimalField(
+    prior_year_revenue = RevenueField(
         "上年度营业收入 / prior-year revenue (yuan)",
-        max_digits=16,
+        max_digits=15,
         decimal_places=2,
         validators=[MinValueValidator(0)],
     )
@@ -136,6 +164,20 @@ class EntityDeclaration(models.Model):
 
     def __str__(self):
         return f"{self.entity} @ {self.declared_on}"
+
+    def clean(self):
+        # The current declaration is the latest one: one dated ahead would stay current,
+        # whatever was declared after it, until its date had come and gone.
+        today = timezone.localdate()
+        if self.declared_on and self.declared_on > today:
+            raise ValidationError(
+                {
+                    "declared_on": bilingual(
+                        f"申报日期不能晚于今天（{today}）",
+                        f"a declaration cannot be dated after today ({today})",
+                    )
+                }
+            )
 
 
 class Provider(Organisation):

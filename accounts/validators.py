@@ -1,5 +1,7 @@
 """Validators for identifiers the platform accepts from people."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc
@@ -40,3 +42,16 @@ def validate_region_code(value: str) -> None:
             bilingual("行政区划代码应为 6 位数字", "region code must be six digits"),
             code="invalid_region",
         )
+
+
+def validate_name(value: str) -> None:
+    """A name someone can read: something visible, and no control characters (a NUL
+    would not even reach PostgreSQL, a tab or newline breaks every list it is shown in)."""
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError(
+            bilingual("名称含有控制字符", "the name contains control characters"),
+            code="control_characters",
+        )
+    visible = [ch for ch in value if not (ch.isspace() or unicodedata.category(ch) == "Cf")]
+    if not visible:
+        raise ValidationError(bilingual("名称不能为空白", "the name is blank"), code="blank_name")

@@ -426,7 +426,7 @@ def test_a_declaration_is_added_through_the_service(client, company):
         "declared_on": "2024-05-01",
         "fiscal_year": 2023,
         "registered_region": "510100",
-        "industry": "software_it",
+        "industry": "65",
         "employees": 80,
         "prior_year_revenue": "15000000.00",
     }

@@ -40,7 +40,7 @@ def test_its_bulk_world_is_submitted_and_judged_as_the_services_would():
 def test_its_bulk_applications_are_judged_as_a_submitted_one_is():
     built = approvals.build(reviewers=1, applications=2)
     bulk = Application.objects.get(pk=built.application_ids[0])
-    applicant = world.entity(revenue="20000000.00", employees=120, industry="software_it")
+    applicant = world.entity(revenue="20000000.00", employees=120, industry="65")
 
     by_service = world.submitted_application(
         programme=bulk.programme, entity=applicant, provider=bulk.contract.provider

@@ -158,7 +158,7 @@ def test_a_declaration_with_negative_revenue_is_refused(world, company):
         "declared_on": date(2024, 6, 1),
         "fiscal_year": 2023,
         "registered_region": builders.CHENGDU,
-        "industry": "software_it",
+        "industry": "65",
         "employees": 120,
     }
 

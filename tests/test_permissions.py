@@ -68,7 +68,7 @@ def test_only_the_entitys_staff_declare_sign_and_apply(programme, company, centr
             declared_on=date(2024, 6, 1),
             fiscal_year=2023,
             registered_region="510100",
-            industry="other",
+            industry="82",
             employees=1,
             prior_year_revenue=Decimal("1.00"),
         )

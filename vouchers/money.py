@@ -7,42 +7,66 @@ the exact value before we could round it.
 
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
+from config.errors import DomainError, bilingual
+
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
-# Largest amount the schema stores (DecimalField max_digits=16, decimal_places=2).
-MAX_AMOUNT = Decimal("99999999999999.99")
+# Largest amount stored: 15 significant digits (MoneyField max_digits=15, two places).
+# SQLite keeps a decimal as a binary double, which holds 15 significant digits exactly
+# and no more: 12345678901234.56 would read back as 12345678901234.6 there.
+MAX_AMOUNT = Decimal("9999999999999.99")
 
 
 class MoneyError(ValueError):
-    """An amount that is not a valid yuan figure."""
+    """An amount that is not a valid yuan figure; says why in Chinese and English."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(bilingual(zh, en))
 
 
 def to_decimal(value) -> Decimal:
     """Exact Decimal from a Decimal, int or numeric string; never from a float."""
     if isinstance(value, bool | float):
-        raise MoneyError(f"money must not be a float or bool: {value!r}")
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int | str):
+        raise MoneyError(
+            "金额不能是浮点数或布尔值", f"money must not be a float or bool: {value!r}"
+        )
+    if isinstance(value, Decimal | int):
+        result = Decimal(value)  # exact, whatever the size (str() of a huge int would fail)
+    elif isinstance(value, str):
         try:
-            result = Decimal(str(value).strip())
+            result = Decimal(value.strip())
         except InvalidOperation as exc:
-            raise MoneyError(f"not a number: {value!r}") from exc
+            raise MoneyError("金额不是数字", f"not a number: {value[:40]!r}") from exc
     else:
-        raise MoneyError(f"unsupported money type: {type(value).__name__}")
+        raise MoneyError("金额类型不支持", f"unsupported money type: {type(value).__name__}")
     if not result.is_finite():
-        raise MoneyError(f"not a finite number: {value!r}")
+        raise MoneyError("金额须为有限数", f"not a finite number: {value!r}")
     return result
 
 
 def yuan(value) -> Decimal:
-    """An exact yuan amount with at most two places; refuses anything finer than a fen."""
+    """An exact yuan amount with at most two places and at most MAX_AMOUNT in size."""
     amount = to_decimal(value)
+    # Bound first: quantizing a huge figure (1e26) to the fen overflows the context.
+    if amount.copy_abs() > MAX_AMOUNT:
+        raise MoneyError(f"金额不能超过 {MAX_AMOUNT} 元", f"the amount may be at most {MAX_AMOUNT}")
     if amount != amount.quantize(FEN, rounding=ROUND_DOWN):
-        raise MoneyError(f"more than two decimal places: {value!r}")
-    if abs(amount) > MAX_AMOUNT:
-        raise MoneyError(f"amount too large: {value!r}")
+        raise MoneyError("金额最多两位小数（到分）", "an amount has at most two decimal places")
     return amount.quantize(FEN)
+
+
+def parse_yuan(value, *, field: str) -> Decimal:
+    """A typed or sent yuan amount, or the field's bilingual error, whatever the input."""
+    try:
+        return yuan(value)
+    except MoneyError as exc:
+        raise DomainError(
+            field,
+            f"金额无效：{exc.zh}",
+            f"not a valid yuan amount: {exc.en}",
+            code="invalid_amount",
+        ) from exc
 
 
 def round_down(value) -> Decimal:
@@ -61,7 +85,7 @@ def split_by_weights(total, weights: list) -> list[Decimal]:
     total = yuan(total)
     weights = [to_decimal(w) for w in weights]
     if not weights or any(w <= 0 for w in weights):
-        raise MoneyError("weights must be positive")
+        raise MoneyError("份额须为正数", "weights must be positive")
     whole = sum(weights)
     parts = [round_down(total * w / whole) for w in weights]
     parts[0] += total - sum(parts)

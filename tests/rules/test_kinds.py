@@ -24,7 +24,7 @@ def test_the_eligible_company_passes_every_kind():
         "registered_region": {"scope": "local", "regions": ["5101"]},
         "size_class": {"allowed": ["medium", "small", "micro"]},
         "startup": {},
-        "industries": {"allowed": ["software_it"]},
+        "industries": {"allowed": ["65"]},
         "designated_provider": {},
         "not_related_party": {},
         "contract_window": {"signed_from": "2023-09-01", "max_term_months": 12},
@@ -124,7 +124,7 @@ def test_a_large_software_company_fails_an_sme_only_rule():
     assert result.figures == {
         "size_class": "large",
         "allowed": "medium,small,micro",
-        "industry": "software_it",
+        "industry": "65",
         "employees": "300",
         "prior_year_revenue": "100000000.00",
     }
@@ -148,15 +148,24 @@ def test_an_established_company_fails_the_startup_rule():
 
 
 def test_a_listed_industry_passes():
-    assert judge({"kind": "industries", "allowed": ["manufacturing", "software_it"]}).passed
+    assert judge({"kind": "industries", "allowed": ["C", "65"]}).passed
+
+
+def test_a_listed_section_allows_each_of_its_divisions():
+    result = judge({"kind": "industries", "allowed": ["C"]}, applicant={"industry": "39"})
+    assert result.passed
+    assert "39 计算机、通信和其他电子设备制造业" in result.reason_zh
+    assert "C Manufacturing" in result.reason_en
+
+
+def test_a_listed_division_does_not_allow_its_whole_section():
+    assert not judge({"kind": "industries", "allowed": ["65"]}, applicant={"industry": "I"}).passed
 
 
 def test_an_unlisted_industry_fails():
-    result = judge(
-        {"kind": "industries", "allowed": ["manufacturing"]}, applicant={"industry": "finance"}
-    )
+    result = judge({"kind": "industries", "allowed": ["C"]}, applicant={"industry": "66"})
     assert not result.passed
-    assert result.figures == {"industry": "finance", "allowed": "manufacturing"}
+    assert result.figures == {"industry": "66", "allowed": "C"}
 
 
 # designated_provider

@@ -20,7 +20,7 @@ EVERY_KIND = document(
     {"kind": "registered_region", "scope": "local", "regions": ["5101", "52"]},
     {"kind": "size_class", "allowed": ["small", "micro"]},
     {"kind": "startup"},
-    {"kind": "industries", "allowed": ["software_it", "manufacturing"]},
+    {"kind": "industries", "allowed": ["65", "C"]},
     {"kind": "designated_provider"},
     {"kind": "not_related_party"},
     {
@@ -155,6 +155,8 @@ def test_a_document_missing_or_misnaming_its_parts_is_refused(bad, path):
         ({"kind": "startup", "allowed": True}, "rules[0].allowed"),
         ({"kind": "industries", "allowed": []}, "rules[0].allowed"),
         ({"kind": "industries", "allowed": [""]}, "rules[0].allowed[0]"),
+        ({"kind": "industries", "allowed": ["software_it"]}, "rules[0].allowed[0]"),
+        ({"kind": "industries", "allowed": ["65", "98"]}, "rules[0].allowed[1]"),
         ({"kind": "contract_window"}, "rules[0]"),
         ({"kind": "contract_window", "signed_from": "2024-02-30"}, "rules[0].signed_from"),
         ({"kind": "contract_window", "signed_to": "01/02/2024"}, "rules[0].signed_to"),

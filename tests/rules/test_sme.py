@@ -25,7 +25,7 @@ M = Decimal(1_000_000)
     ],
 )
 def test_manufacturing_boundaries(employees, revenue, size):
-    assert size_class("manufacturing", employees, revenue) == size
+    assert size_class("C", employees, revenue) == size
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ def test_manufacturing_boundaries(employees, revenue, size):
     ],
 )
 def test_software_and_it_services_boundaries(employees, revenue, size):
-    assert size_class("software_it", employees, revenue) == size
+    assert size_class("65", employees, revenue) == size
 
 
 @pytest.mark.parametrize(
@@ -51,5 +51,11 @@ def test_software_and_it_services_boundaries(employees, revenue, size):
     [(300, "large"), (299, "medium"), (100, "medium"), (99, "small"), (10, "small"), (9, "micro")],
 )
 def test_other_industries_are_judged_by_employees_alone(employees, size):
-    assert size_class("research", employees, Decimal("0.00")) == size
-    assert size_class("finance", employees, 1000 * M) == size
+    assert size_class("73", employees, Decimal("0.00")) == size
+    assert size_class("66", employees, 1000 * M) == size
+
+
+@pytest.mark.parametrize("industry", ["B", "C", "D", "06", "39", "46"])
+def test_mining_manufacturing_and_utilities_are_judged_as_industry(industry):
+    assert size_class(industry, 1000, 400 * M) == "large"
+    assert size_class(industry, 999, 400 * M) == "medium"

@@ -228,13 +228,13 @@ HANGZHOU_SME = {
         "rule": "size_class",
         "why_en": "small and medium enterprises only (2011 SME standard)",
         "passing": {
-            # software_it with 30 staff and 5 million revenue is "small".
+            # software & IT (65) with 30 staff and 5 million revenue is "small".
             "applicant": {"region": "330106", "employees": 30, "revenue": "5000000.00"},
             "contract": {"value": "100000.00"},
             "rate": "0.30",
             "entitlement": "30000.00",
         },
-        # 400 staff and 200 million revenue in software_it is "large".
+        # 400 staff and 200 million revenue in software & IT (65) is "large".
         "failing": {"applicant": {"employees": 400, "revenue": "200000000.00"}},
     },
 }
@@ -264,7 +264,7 @@ BEIJING = {
         "rules": [
             {"kind": "entity_kinds", "allowed": ["enterprise"]},
             _local("11"),
-            {"kind": "industries", "allowed": ["software_it", "manufacturing"]},
+            {"kind": "industries", "allowed": ["65", "C"]},
             {"kind": "purposes", "allowed": ["model_training", "model_inference"]},
             DESIGNATED,
             {"kind": "contract_window", "signed_from": "2023-09-01", "max_term_months": 12},
@@ -673,7 +673,7 @@ APPLICANT = {
     "kind": "enterprise",
     "revenue": "20000000.00",
     "employees": 120,
-    "industry": "software_it",
+    "industry": "65",
     "is_startup": False,
 }
 CONTRACT = {

@@ -75,7 +75,7 @@ def entity(
     region=CHENGDU,
     revenue="20000000.00",
     employees=120,
-    industry="software_it",
+    industry="65",
     is_startup=False,
     clerk=None,
     declared_on=None,
@@ -210,7 +210,7 @@ def _bulk_declared(count: int, today: date) -> list[EntityDeclaration]:
             declared_on=today,
             fiscal_year=today.year - 1,
             registered_region=CHENGDU,
-            industry="software_it",
+            industry="65",
             employees=120,
             prior_year_revenue=Decimal("20000000.00"),
         )

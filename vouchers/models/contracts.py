@@ -102,10 +102,9 @@ class Contract(models.Model):
 
     def clean(self):
         self.number_key = number_key(self.number)
-        if not self.number_key:
-            raise ValidationError(
-                {"number": bilingual("合同编号不能为空", "the contract number is blank")}
-            )
+        number_error = self._number_error()
+        if number_error:
+            raise ValidationError({"number": number_error})
         if self.service_start and self.service_end and self.service_end < self.service_start:
             raise ValidationError(
                 {
@@ -114,3 +113,26 @@ class Contract(models.Model):
                     )
                 }
             )
+
+    def _number_error(self) -> str | None:
+        """Blank, or one this provider already has however it was typed (the key)."""
+        if not self.number_key:
+            return bilingual("合同编号不能为空", "the contract number is blank")
+        if self.provider_id is None:
+            return None
+        same = Contract.objects.filter(provider_id=self.provider_id, number_key=self.number_key)
+        existing = same.exclude(pk=self.pk).first()
+        if existing is None:
+            return None
+        return bilingual(
+            f"该服务商已登记同一合同（{existing.number}），大小写、全角或空格不同也视为同一合同",
+            f"this provider already has the same contract ({existing.number}); case, "
+            "full-width characters and spaces do not make a new one",
+        )
+
+    def validate_constraints(self, exclude=None):
+        # A number already taken is reported on `number` by clean(); the unique key on
+        # (provider, number_key) would say the same again without naming the field.
+        if exclude and "number" in exclude:
+            exclude = {*exclude, "number_key"}
+        super().validate_constraints(exclude)

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -93,6 +94,12 @@ class Programme(models.Model):
                 name="programme_cap_positive",
             ),
             models.CheckConstraint(
+                condition=Q(min_award__isnull=True)
+                | Q(annual_cap__isnull=True)
+                | Q(min_award__lte=F("annual_cap")),
+                name="programme_min_award_within_cap",
+            ),
+            models.CheckConstraint(
                 condition=Q(claim_share_cap__isnull=True)
                 | Q(claim_share_cap__gt=0, claim_share_cap__lte=1),
                 name="programme_share_cap_in_range",
@@ -103,26 +110,29 @@ class Programme(models.Model):
         return self.name_zh
 
     def clean(self):
-        if (
-            self.applications_open
-            and self.applications_close
-            and self.applications_close < self.applications_open
-        ):
-            raise ValidationError(
-                {
-                    "applications_close": bilingual(
-                        "申报截止日期早于开始日期", "applications close before they open"
-                    )
-                }
+        """Terms that contradict each other, all reported at once. A field that failed its
+        own validation still holds what was typed (maybe text), so compare only values
+        of the right type."""
+        errors = {}
+        opens, closes = self.applications_open, self.applications_close
+        if isinstance(opens, date) and isinstance(closes, date) and closes < opens:
+            errors["applications_close"] = bilingual(
+                "申报截止日期早于开始日期", "applications close before they open"
             )
-        if self.claim_share_cap is not None and not (0 < self.claim_share_cap <= 1):
-            raise ValidationError(
-                {
-                    "claim_share_cap": bilingual(
-                        "比例须大于 0 且不超过 1", "the share must be above 0 and at most 1"
-                    )
-                }
+        floor, cap = self.min_award, self.annual_cap
+        if isinstance(floor, Decimal) and isinstance(cap, Decimal) and floor > cap:
+            errors["min_award"] = bilingual(
+                f"最低补贴不能高于单位年度上限 {cap} 元，否则无法发放任何补贴",
+                f"the minimum award may not be above the annual cap of {cap} yuan: "
+                "nothing could ever be awarded",
             )
+        share = self.claim_share_cap
+        if isinstance(share, Decimal) and not (0 < share <= 1):
+            errors["claim_share_cap"] = bilingual(
+                "比例须大于 0 且不超过 1", "the share must be above 0 and at most 1"
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @transition(field=status, source=Status.DRAFT, target=Status.PUBLISHED)
     def publish(self):

@@ -14,7 +14,7 @@ class ApplicantFacts:
     credit_code: str
     kind: str  # "enterprise" | "research_institute" | "university"
     registered_region: str  # GB/T 2260 code, e.g. "510100" (Chengdu), "520000" (Guizhou)
-    industry: str  # e.g. "software_it", "manufacturing", "research", "other"
+    industry: str  # GB/T 4754 section or division: "C" (manufacturing), "65" (software & IT)
     employees: int
     prior_year_revenue: Decimal  # yuan
     is_startup: bool

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
+from accounts import industries as industries_
 from vouchers.money import to_decimal, yuan
 from vouchers.rules.facts import ApplicantFacts, ContractFacts, Facts, RuleResult
 from vouchers.rules.sme import size_class as classify_size
@@ -26,14 +27,17 @@ LABELS = {
     "medium": ("中型企业", "medium-sized"),
     "small": ("小型企业", "small"),
     "micro": ("微型企业", "micro"),
-    "software_it": ("软件和信息技术服务业", "software & IT services"),
-    "manufacturing": ("制造业", "manufacturing"),
     "model_training": ("模型训练", "model training"),
     "model_inference": ("模型推理", "model inference"),
     "other": ("其他用途", "other purposes"),
     "compute_service": ("算力服务", "compute services"),
     "data_product": ("数据产品", "data products"),
     "specialty_goods": ("特色商品", "specialty goods"),
+    # GB/T 4754 sections and divisions: "65 软件和信息技术服务业".
+    **{
+        code: (f"{code} {i.name_zh}", f"{code} {i.name_en}")
+        for code, i in industries_.CODES.items()
+    },
 }
 
 
@@ -63,10 +67,12 @@ def _result(kind: str, passed: bool, zh: str, en: str, /, **figures) -> RuleResu
     return RuleResult(kind, passed, zh, en, {k: str(v) for k, v in figures.items()})
 
 
-def _membership(kind: str, figure: str, value: str, allowed: list, subject: tuple[str, str]):
+def _membership(
+    kind: str, figure: str, value: str, allowed: list, subject: tuple[str, str], passed=None
+):
     """A value judged against an allowed list, e.g. the applicant's type; `figure` names
-    the value among the figures."""
-    passed = value in allowed
+    the value among the figures. `passed` when membership is more than `in`."""
+    passed = value in allowed if passed is None else passed
     (value_zh, value_en), (allowed_zh, allowed_en) = _label(value), _labels(allowed)
     if passed:
         zh = f"{subject[0]}为{value_zh}，属于允许范围（{allowed_zh}）"
@@ -147,10 +153,11 @@ def startup(params: dict, facts: Facts) -> RuleResult:
 
 
 def industries(params: dict, facts: Facts) -> RuleResult:
+    """GB/T 4754 codes; a section allowed allows each of its divisions."""
+    industry, allowed = facts.applicant.industry, params["allowed"]
     subject = ("所属行业", "the industry")
-    return _membership(
-        "industries", "industry", facts.applicant.industry, params["allowed"], subject
-    )
+    passed = industries_.within(industry, allowed)
+    return _membership("industries", "industry", industry, allowed, subject, passed)
 
 
 def designated_provider(params: dict, facts: Facts) -> RuleResult:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from jsonschema import Draft202012Validator
 
+from accounts import industries
 from config.errors import DomainError
 from vouchers.money import MAX_AMOUNT, to_decimal, yuan
 
@@ -58,7 +59,7 @@ PARAMS: dict[str, dict] = {
     },
     "size_class": _params(("allowed",), allowed=_subset(["large", "medium", "small", "micro"])),
     "startup": NO_PARAMS,
-    "industries": ALLOWED,
+    "industries": _params(("allowed",), allowed=_subset(list(industries.CODES))),
     "designated_provider": NO_PARAMS,
     "not_related_party": NO_PARAMS,
     "contract_window": _params(

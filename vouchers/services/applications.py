@@ -12,7 +12,7 @@ from accounts.permissions import is_own_work, require
 from config import rows
 from config.errors import DomainError
 from vouchers.models import Application, CapUsage, Contract, LedgerAccount, Programme
-from vouchers.money import MoneyError, share_of, yuan
+from vouchers.money import parse_yuan, share_of
 from vouchers.services import audit, issuance, ledger
 from vouchers.services.caps import WITHIN_LIMIT, cap_exceeded, cap_usage
 from vouchers.services.evaluation import evaluate_application, trace
@@ -321,12 +321,7 @@ def _limit_reached(exc: IntegrityError) -> DomainError | None:
 
 
 def _approved_amount(programme: Programme, entitlement, requested):
-    try:
-        amount = entitlement if requested in (None, "") else yuan(requested)
-    except MoneyError as exc:
-        raise DomainError(
-            "amount", "金额格式不正确", f"amount is not a valid yuan figure: {exc}"
-        ) from exc
+    amount = entitlement if requested in (None, "") else parse_yuan(requested, field="amount")
     if amount <= 0:
         raise DomainError("amount", "核定金额须大于零", "the approved amount must be positive")
     if amount > entitlement:

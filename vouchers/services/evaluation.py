@@ -73,10 +73,15 @@ def remaining_cap(application: Application):
 
 
 def contract_subsidised_elsewhere(application: Application) -> bool:
-    others = Application.objects.filter(
-        contract_id=application.contract_id, status=Application.Status.APPROVED
-    ).exclude(pk=application.pk)
-    return others.exists() or Voucher.objects.filter(contract_id=application.contract_id).exists()
+    """Compared by the provider and the number's key (vouchers/contract_numbers.py), so
+    `ht-dup ` is the contract `HT-DUP` whatever row it was typed into."""
+    contract = application.contract
+    same = {
+        "contract__provider_id": contract.provider_id,
+        "contract__number_key": contract.number_key,
+    }
+    others = Application.objects.filter(**same, status=Application.Status.APPROVED)
+    return others.exclude(pk=application.pk).exists() or Voucher.objects.filter(**same).exists()
 
 
 def evaluate_application(application: Application, *, today: date) -> Evaluation:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.permissions import require
 from config.errors import DomainError
 from vouchers.models import LedgerEntry, Voucher
-from vouchers.money import MoneyError, share_of, yuan
+from vouchers.money import parse_yuan, share_of
 from vouchers.services import audit, ledger
 from vouchers.services.issuance import lock_voucher
 
@@ -22,12 +22,7 @@ def redeem(
     nothing is left). Use outside the voucher's validity or the contract's service period
     earns nothing and is refused."""
     used_on = used_on or timezone.localdate()
-    try:
-        billed = yuan(billed_amount)
-    except MoneyError as exc:
-        raise DomainError(
-            "billed_amount", "计费金额格式不正确", f"billed amount is not valid: {exc}"
-        ) from exc
+    billed = parse_yuan(billed_amount, field="billed_amount")
     if billed <= 0:
         raise DomainError("billed_amount", "计费金额须大于零", "the billed amount must be positive")
     require(by, "vouchers.redeem_voucher", voucher)
