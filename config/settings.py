@@ -98,12 +98,6 @@ else:
             # A lock wait longer than this is a bug or an overload: fail the transaction
             # with a clear error rather than queueing forever.
             "options": "-c lock_timeout=10000",
-            # Prepared statements: psycopg prepares a statement on its 5th use on a
-            # connection, and PostgreSQL then skips parsing and planning it (an approval's
-            # server CPU fell from 2.3 to 1.4 ms, docs/benchmarks.md). They live as long
-            # as the connection, so keep connections open (DB_CONN_MAX_AGE) in production.
-            "server_side_binding": True,
-            "prepare_threshold": 5,
         }
     )
 

@@ -3,7 +3,6 @@ transaction as the change so that neither can exist without the other."""
 
 from decimal import Decimal
 
-from config import rows
 from vouchers.models import AuditEvent
 
 
@@ -37,8 +36,12 @@ def event(
 
 
 def record(**kwargs) -> AuditEvent:
-    return rows.insert(event(**kwargs))
+    """Write one event now (same keyword arguments as `event`)."""
+    recorded = event(**kwargs)
+    recorded.save()
+    return recorded
 
 
 def record_all(events: list[AuditEvent]) -> None:
-    rows.insert_all(events)
+    """Write several events in one INSERT."""
+    AuditEvent.objects.bulk_create(events)

@@ -10,8 +10,8 @@ from accounts.permissions import require
 from config.errors import DomainError
 from vouchers.models import LedgerEntry, Voucher
 from vouchers.money import MoneyError, share_of, yuan
+from vouchers.selectors import lock_voucher
 from vouchers.services import audit, ledger
-from vouchers.services.issuance import lock_voucher
 
 
 def redeem(
@@ -32,7 +32,7 @@ def redeem(
         raise DomainError("billed_amount", "计费金额须大于零", "the billed amount must be positive")
     require(by, "vouchers.redeem_voucher", voucher)
     with transaction.atomic():
-        voucher = lock_voucher(voucher)
+        voucher = lock_voucher(voucher=voucher)
         if voucher.status != Voucher.Status.ACTIVE:
             raise DomainError(
                 "voucher",
