@@ -164,5 +164,6 @@ def submitted_application(*, programme, entity, provider, value="100000.00", **c
 def stored_rows() -> dict:
     """Every row of every model of the project, to prove that a refusal changed nothing."""
     models = [*apps.get_app_config("accounts").get_models()]
+    models += apps.get_app_config("audit").get_models()
     models += apps.get_app_config("vouchers").get_models()
     return {m._meta.label: list(m._base_manager.order_by("pk").values()) for m in models}

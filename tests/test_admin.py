@@ -12,10 +12,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from accounts.models import Entity, EntityDeclaration, Membership, User
+from audit.models import AuditEvent
 from tests import builders
 from vouchers.models import (
     Application,
-    AuditEvent,
     CapUsage,
     Contract,
     LedgerAccount,
@@ -30,7 +30,7 @@ from vouchers.services.applications import (
     submit_application,
 )
 
-BACK_OFFICE_APPS = ("accounts", "vouchers")
+BACK_OFFICE_APPS = ("accounts", "audit", "vouchers")
 Role = Membership.Role
 
 

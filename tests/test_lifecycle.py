@@ -16,11 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 
 from accounts.models import Membership
+from audit.models import AuditEvent
 from config.errors import DomainError
 from tests import builders
 from vouchers.models import (
     Application,
-    AuditEvent,
     CapUsage,
     LedgerAccount,
     LedgerEntry,

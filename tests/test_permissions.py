@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import Membership
 from accounts.services import declare_profile
+from audit.models import AuditEvent
 from tests import builders
 from tests.builders import CHENGDU_RULES
-from vouchers.models import Application, AuditEvent, Contract, Programme, Voucher
+from vouchers.models import Application, Contract, Programme, Voucher
 from vouchers.services.applications import (
     approve_application,
     create_application,

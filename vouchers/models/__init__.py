@@ -30,7 +30,6 @@ touched only under its voucher's row lock, or created in the same transaction.
 """
 
 from vouchers.models.applications import Application
-from vouchers.models.audit import AuditEvent
 from vouchers.models.contracts import Contract
 from vouchers.models.ledger import CapUsage, LedgerAccount, LedgerEntry
 from vouchers.models.programmes import FundingSource, Programme, RuleSet
@@ -38,7 +37,6 @@ from vouchers.models.voucher import Voucher
 
 __all__ = [
     "Application",
-    "AuditEvent",
     "CapUsage",
     "Contract",
     "FundingSource",

@@ -7,10 +7,11 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts.permissions import is_own_work, require
+from audit import services as audit
 from config.errors import DomainError
 from vouchers.models import Application, Contract, Programme
 from vouchers.money import MoneyError, share_of, yuan
-from vouchers.services import audit, issuance, ledger
+from vouchers.services import issuance, ledger
 from vouchers.services.caps import cap_exceeded, lock_cap_usage
 from vouchers.services.evaluation import evaluate_application, trace
 

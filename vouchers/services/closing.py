@@ -6,10 +6,11 @@ from datetime import date
 from django.db import transaction
 
 from accounts.permissions import require
+from audit import services as audit
 from config.errors import DomainError
 from vouchers.models import LedgerEntry, Voucher
 from vouchers.selectors import lock_voucher
-from vouchers.services import audit, ledger
+from vouchers.services import ledger
 from vouchers.services.caps import release_cap
 
 

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from audit import services as audit
 from vouchers.models import Application, CapUsage, LedgerAccount, LedgerEntry, Voucher
-from vouchers.services import audit, codes, ledger
+from vouchers.services import codes, ledger
 from vouchers.services.caps import use_cap
 
 

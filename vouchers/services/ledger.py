@@ -12,10 +12,10 @@ from django.db import IntegrityError
 from django.db.models import F, Sum
 from django.db.models.functions import Round
 
+from audit import services as audit
 from config.errors import DomainError
 from vouchers.models import FundingSource, LedgerAccount, LedgerEntry, Programme, Voucher
 from vouchers.money import split_by_weights
-from vouchers.services import audit
 
 
 def account_key(programme_id: int, kind: str, suffix: str = "") -> str:

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.permissions import require
+from audit import services as audit
 from config.errors import DomainError
 from vouchers.models import LedgerEntry, Voucher
 from vouchers.money import MoneyError, share_of, yuan
 from vouchers.selectors import lock_voucher
-from vouchers.services import audit, ledger
+from vouchers.services import ledger
 
 
 def redeem(

@@ -1,9 +1,9 @@
-"""Audit events: one per state change or ledger movement, written in the same
+"""Recording audit events: one per state change or ledger movement, written in the same
 transaction as the change so that neither can exist without the other."""
 
 from decimal import Decimal
 
-from vouchers.models import AuditEvent
+from audit.models import AuditEvent
 
 
 def _plain(value):
