@@ -70,6 +70,7 @@ from vouchers.services.applications import (
     submit_application,
 )
 from vouchers.services.contracts import register_contract
+from vouchers.services.ledger_check import check_ledger
 from vouchers.services.programmes import create_programme, publish_programme
 
 CHENGDU = "510100"
@@ -431,7 +432,7 @@ def check_invariants(programme: Programme, *, approved: int) -> list[str]:
     """Every way the run could have broken the books, as sentences; [] if none."""
     return [
         *_budget_problems(programme),
-        *[f"ledger: {line}" for line in ledger.mismatched_balances(programme)],
+        *[f"ledger: {line}" for line in check_ledger(programmes=[programme]).problems],
         *_cap_problems(programme),
         *_voucher_problems(programme, approved=approved),
     ]

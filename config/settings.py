@@ -147,6 +147,11 @@ CELERY_BEAT_SCHEDULE = {
         # for the whole of that day.
         "schedule": crontab(hour=0, minute=10),
     },
+    "check-ledger-nightly": {
+        "task": "vouchers.tasks.check_ledger_task",
+        # After the closing job, so it checks the books that job just moved.
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
 
 LOGGING = {

@@ -9,7 +9,7 @@ with it the whole transaction.
 from decimal import Decimal
 
 from django.db import IntegrityError
-from django.db.models import F, Sum
+from django.db.models import F
 from django.db.models.functions import Round
 
 from audit import services as audit
@@ -153,23 +153,3 @@ def insufficient_funds(account: LedgerAccount) -> DomainError:
         "the voucher's remaining value is too small",
         code="voucher_exhausted",
     )
-
-
-def mismatched_balances(programme: Programme) -> list[str]:
-    """Accounts whose cached balance differs from the sum of their entries (should be none)."""
-    credits = dict(
-        LedgerEntry.objects.filter(programme=programme)
-        .values_list("credit")
-        .annotate(s=Sum("amount"))
-    )
-    debits = dict(
-        LedgerEntry.objects.filter(programme=programme)
-        .values_list("debit")
-        .annotate(s=Sum("amount"))
-    )
-    wrong = []
-    for account in programme.accounts.all():
-        expected = credits.get(account.pk, Decimal(0)) - debits.get(account.pk, Decimal(0))
-        if account.balance != expected:
-            wrong.append(f"{account.key}: cached {account.balance}, entries {expected}")
-    return wrong
