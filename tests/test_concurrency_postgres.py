@@ -1,9 +1,9 @@
 """Approvals racing each other on PostgreSQL.
 
 Each thread has its own database connection, so these tests exercise the real row locks
-and check constraints behind `approve_application`, and its COMMIT sent with the last
-updates (config/rows.py: commit_with): the budget (the programme's available
-account), the per-entity annual cap (`CapUsage`) and the application row itself.  Threads
+`approve_application` takes in the lock order (the application row, the per-entity annual
+cap `CapUsage`, the budget: the programme's available account) and the check constraints
+behind them.  Threads
 wait at a barrier and start together; every outcome is sent back to the main thread, and
 anything other than a success or a `DomainError` (a deadlock, a lock timeout, an
 IntegrityError) fails the test with its traceback.

@@ -9,10 +9,6 @@ from django.db.models.functions import Round
 from config.errors import DomainError
 from vouchers.models import CapUsage, Programme
 
-# The check constraint that refuses a use beyond the limit: the last line of defence,
-# behind the check an approval makes on the locked row.
-WITHIN_LIMIT = "cap_used_within_limit"
-
 
 def lock_cap_usage(*, programme: Programme, entity_id: int) -> CapUsage | None:
     """The entity's cap row in this programme, locked (created empty on first use), or
@@ -34,7 +30,8 @@ def cap_exceeded() -> DomainError:
 
 
 def use_cap(usage: CapUsage | None, amount: Decimal) -> None:
-    """Use `amount` of the locked cap row (nothing if the programme has no cap)."""
+    """Use `amount` of the locked cap row (nothing if the programme has no cap). The check
+    constraint cap_used_within_limit stays behind this check as the last line of defence."""
     if usage is None:
         return
     if usage.used + amount > usage.limit:

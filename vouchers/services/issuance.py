@@ -23,10 +23,37 @@ def issue_voucher(
     programme's available budget into the voucher's reserve. The caller holds the locks
     of the lock order (the application, the cap row, the available account) and the
     transaction; a refusal (cap_exceeded, budget_exhausted) rolls back all of it."""
+    voucher = _new_voucher(application, today)
+    audit.record(
+        actor=by,
+        action="voucher.issue",
+        obj=voucher,
+        programme=application.programme,
+        after={
+            "status": voucher.status,
+            "face_value": voucher.face_value,
+            "expires_on": voucher.expires_on,
+        },
+    )
+    use_cap(usage, voucher.face_value)
+    ledger.transfer(
+        debit=available,
+        credit=ledger.open_reserve(voucher),
+        amount=voucher.face_value,
+        kind=LedgerEntry.Kind.COMMIT,
+        by=by,
+        voucher=voucher,
+    )
+    return voucher
+
+
+def _new_voucher(application: Application, today: date) -> Voucher:
+    """The voucher, saved: valid after the programme's public notice (if any) for its
+    validity in months."""
     programme = application.programme
     notice_days = programme.public_notice_days
     valid_from = today + timedelta(days=notice_days)
-    voucher = Voucher.objects.create(
+    return Voucher.objects.create(
         code=codes.new_code(),
         application=application,
         programme=programme,
@@ -44,24 +71,3 @@ def issue_voucher(
         + relativedelta(months=programme.voucher_validity_months)
         - timedelta(days=1),
     )
-    audit.record(
-        actor=by,
-        action="voucher.issue",
-        obj=voucher,
-        programme=programme,
-        after={
-            "status": voucher.status,
-            "face_value": voucher.face_value,
-            "expires_on": voucher.expires_on,
-        },
-    )
-    use_cap(usage, voucher.face_value)
-    ledger.transfer(
-        debit=available,
-        credit=ledger.open_reserve(voucher),
-        amount=voucher.face_value,
-        kind=LedgerEntry.Kind.COMMIT,
-        by=by,
-        voucher=voucher,
-    )
-    return voucher
