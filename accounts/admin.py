@@ -18,7 +18,7 @@ from accounts.models import (
     User,
 )
 from accounts.services import declare_profile, register_entity, register_provider
-from vouchers.admin.common import EntityStaffForm, RequestFormMixin, ViewOnlyMixin, audit_edit
+from config.admin_helpers import EntityStaffForm, RequestFormMixin, ViewOnlyMixin, audit_edit
 
 DECLARATION_FIELDS = (*DECLARED_FIELDS, "evidence")
 

@@ -4,8 +4,8 @@ from django.db import transaction
 
 from accounts.models import DECLARED_FIELDS, Entity, EntityDeclaration, Provider
 from accounts.permissions import require
+from audit import services as audit
 from config.errors import clean_bilingual
-from vouchers.services import audit
 
 
 def register_entity(*, by=None, **fields) -> Entity:

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rules",
     "accounts",
+    "audit",
     "vouchers",
 ]
 
@@ -130,12 +131,6 @@ else:
             # A lock wait longer than this is a bug or an overload: fail the transaction
             # with a clear error rather than queueing forever.
             "options": "-c lock_timeout=10000",
-            # Prepared statements: psycopg prepares a statement on its 5th use on a
-            # connection, and PostgreSQL then skips parsing and planning it (an approval's
-            # server CPU fell from 2.3 to 1.4 ms, docs/benchmarks.md). They live as long
-            # as the connection, so keep connections open (DB_CONN_MAX_AGE) in production.
-            "server_side_binding": True,
-            "prepare_threshold": 5,
         }
     )
 
@@ -183,6 +178,11 @@ CELERY_BEAT_SCHEDULE = {
         # Shortly after midnight Beijing time, so a voucher valid "until" a date is usable
         # for the whole of that day.
         "schedule": crontab(hour=0, minute=10),
+    },
+    "check-ledger-nightly": {
+        "task": "vouchers.tasks.check_ledger_task",
+        # After the closing job, so it checks the books that job just moved.
+        "schedule": crontab(hour=2, minute=0),
     },
 }
 

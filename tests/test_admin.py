@@ -11,11 +11,11 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from accounts.models import Entity, EntityDeclaration, User
+from accounts.models import Entity, EntityDeclaration, Membership, User
+from audit.models import AuditEvent
 from tests import builders
 from vouchers.models import (
     Application,
-    AuditEvent,
     CapUsage,
     Contract,
     LedgerAccount,
@@ -30,7 +30,8 @@ from vouchers.services.applications import (
     submit_application,
 )
 
-BACK_OFFICE_APPS = ("accounts", "vouchers")
+BACK_OFFICE_APPS = ("accounts", "audit", "vouchers")
+Role = Membership.Role
 
 
 @pytest.fixture
@@ -42,6 +43,14 @@ def olivia(db):
 def client(client, olivia):
     client.force_login(olivia)
     return client
+
+
+@pytest.fixture
+def olivia_reviews(olivia, chengdu):
+    """Being a superuser lets olivia administer, not decide: the review and revoke
+    actions need her to be one of Chengdu's reviewers too."""
+    Membership.objects.create(user=olivia, role=Role.REVIEWER, authority=chengdu)
+    return olivia
 
 
 @pytest.fixture
@@ -163,7 +172,9 @@ def test_a_voucher_page_shows_its_money_read_only(client, voucher):
 # --- review actions -------------------------------------------------------------------
 
 
-def test_the_approve_action_issues_a_voucher_at_the_full_entitlement(client, application):
+def test_the_approve_action_issues_a_voucher_at_the_full_entitlement(
+    client, olivia_reviews, application
+):
     response = run_action(client, Application, "approve", [application])
     application.refresh_from_db()
     assert application.status == Application.Status.APPROVED
@@ -172,7 +183,7 @@ def test_the_approve_action_issues_a_voucher_at_the_full_entitlement(client, app
 
 
 def test_the_approve_action_refuses_ones_own_application_with_a_message(
-    client, olivia, programme, company, centre
+    client, olivia_reviews, olivia, programme, company, centre
 ):
     signed = builders.contract(entity=company, provider=centre)
     draft = create_application(entity=company, contract=signed, programme=programme, by=olivia)
@@ -186,7 +197,7 @@ def test_the_approve_action_refuses_ones_own_application_with_a_message(
 
 
 def test_the_approve_action_reports_a_wrong_state_and_goes_on_with_the_rest(
-    client, application, voucher, programme, company, centre
+    client, olivia_reviews, application, voucher, programme, company, centre
 ):
     fresh = builders.submitted_application(programme=programme, entity=company, provider=centre)
     response = run_action(client, Application, "approve", [application, fresh])
@@ -194,7 +205,7 @@ def test_the_approve_action_reports_a_wrong_state_and_goes_on_with_the_rest(
     assert Voucher.objects.filter(application=fresh).exists()
 
 
-def test_the_return_action_returns_with_a_note(client, application):
+def test_the_return_action_returns_with_a_note(client, olivia_reviews, application):
     run_action(client, Application, "return_for_information", [application])
     application.refresh_from_db()
     assert application.status == Application.Status.RETURNED
@@ -209,7 +220,7 @@ def test_the_reject_action_asks_for_a_reason_first(client, application):
     assert application.status == Application.Status.SUBMITTED
 
 
-def test_the_reject_action_rejects_with_the_reason_given(client, application):
+def test_the_reject_action_rejects_with_the_reason_given(client, olivia_reviews, application):
     run_action(client, Application, "reject", [application])  # the reason page
     data = {
         "action": "reject",
@@ -241,7 +252,9 @@ def test_the_reject_action_refuses_a_blank_reason(client, application):
 # --- voucher actions ------------------------------------------------------------------
 
 
-def test_the_revoke_action_revokes_with_the_reason_and_releases_the_value(client, voucher):
+def test_the_revoke_action_revokes_with_the_reason_and_releases_the_value(
+    client, olivia_reviews, voucher
+):
     data = {
         "action": "revoke",
         ACTION_CHECKBOX_NAME: [voucher.pk],

@@ -1,9 +1,9 @@
 """Approvals racing each other on PostgreSQL.
 
 Each thread has its own database connection, so these tests exercise the real row locks
-and check constraints behind `approve_application`, and its COMMIT sent with the last
-updates (config/rows.py: commit_with): the budget (the programme's available
-account), the per-entity annual cap (`CapUsage`) and the application row itself.  Threads
+`approve_application` takes in the lock order (the application row, the per-entity annual
+cap `CapUsage`, the budget: the programme's available account) and the check constraints
+behind them.  Threads
 wait at a barrier and start together; every outcome is sent back to the main thread, and
 anything other than a success or a `DomainError` (a deadlock, a lock timeout, an
 IntegrityError) fails the test with its traceback.
@@ -21,8 +21,8 @@ from accounts.models import Membership
 from config.errors import DomainError
 from tests import builders
 from vouchers.models import Application, CapUsage, LedgerAccount, LedgerEntry, Voucher
-from vouchers.services import ledger
 from vouchers.services.applications import approve_application
+from vouchers.services.ledger_check import check_ledger
 
 pytestmark = [
     pytest.mark.postgres,
@@ -101,7 +101,7 @@ def sixteen_reviewers_approve(chengdu, applications) -> tuple[list, list]:
 
 def assert_books_balance(programme) -> None:
     """The ledger agrees with itself, sums to zero and accounts for the whole budget."""
-    assert ledger.mismatched_balances(programme) == []
+    assert check_ledger(programmes=[programme]).problems == []
     balances = dict(
         LedgerAccount.objects.filter(programme=programme)
         .values_list("kind")

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from tests import builders
 from vouchers.models import CapUsage, Voucher
-from vouchers.services import ledger
 from vouchers.services.applications import approve_application
+from vouchers.services.ledger_check import check_ledger
 from vouchers.services.redemption import redeem
 
 
@@ -20,7 +20,7 @@ def test_a_voucher_redeemed_in_awkward_fen_steps_ends_exactly_at_zero(
     voucher.refresh_from_db()
     assert voucher.status == Voucher.Status.EXHAUSTED
     assert voucher.reserve_account.balance == Decimal("0.00")
-    assert ledger.mismatched_balances(voucher.programme) == []
+    assert check_ledger(programmes=[voucher.programme]).problems == []
 
 
 def test_a_cap_of_thirty_fen_takes_ten_then_twenty_fen(chengdu, alice, bob, centre, company):

@@ -10,15 +10,17 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import Membership
 from accounts.services import declare_profile
+from audit.models import AuditEvent
 from tests import builders
 from tests.builders import CHENGDU_RULES
-from vouchers.models import Application, AuditEvent, Contract, Programme, Voucher
+from vouchers.models import Application, Contract, Programme, Voucher
 from vouchers.services.applications import (
     approve_application,
     create_application,
     submit_application,
     withdraw_application,
 )
+from vouchers.services.closing import revoke_voucher
 from vouchers.services.contracts import register_contract
 from vouchers.services.programmes import create_programme, publish_programme, revise_rules
 from vouchers.services.redemption import redeem
@@ -116,3 +118,19 @@ def test_only_the_vouchers_provider_redeems_it(application, bob, centre_engineer
         )
     assert Voucher.objects.get(pk=voucher.pk).redeemed == Decimal("0.00")
     assert redeem(voucher=voucher, billed_amount="100.00", by=centre_engineer) == Decimal("50.00")
+
+
+def test_a_superuser_approves_nothing_without_a_reviewers_membership(application):
+    olivia = builders.UserFactory(username="olivia", is_superuser=True, is_staff=True)
+
+    refused_without_a_trace(lambda: approve_application(application=application, by=olivia))
+    assert Application.objects.get(pk=application.pk).status == Application.Status.SUBMITTED
+
+
+def test_a_superuser_redeems_nothing_without_a_providers_membership(application, bob):
+    voucher = approve_application(application=application, by=bob).voucher
+    olivia = builders.UserFactory(username="olivia", is_superuser=True, is_staff=True)
+
+    refused_without_a_trace(lambda: redeem(voucher=voucher, billed_amount="100.00", by=olivia))
+    refused_without_a_trace(lambda: revoke_voucher(voucher=voucher, by=olivia, reason="测试"))
+    assert Voucher.objects.get(pk=voucher.pk).redeemed == Decimal("0.00")

@@ -9,16 +9,15 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from config.errors import bilingual
-from vouchers.admin.common import (
+from config.admin_helpers import (
     EntityStaffForm,
     RequestFormMixin,
     ViewOnlyMixin,
     admin_link,
     audit_edit,
-    run_each,
-    with_note,
 )
+from config.errors import bilingual
+from vouchers.admin.common import run_each, with_note
 from vouchers.models import Application, Contract
 from vouchers.services.applications import (
     approve_application,

@@ -11,15 +11,15 @@ from django import forms
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 
-from config.errors import bilingual
-from vouchers.admin.common import (
+from config.admin_helpers import (
     RequestFormMixin,
     ViewOnlyMixin,
     audit_edit,
     pretty_json,
     require_on_form,
-    run_each,
 )
+from config.errors import bilingual
+from vouchers.admin.common import run_each
 from vouchers.models import FundingSource, LedgerAccount, Programme, RuleSet
 from vouchers.rules import RuleSetInvalid, validate_ruleset
 from vouchers.services.programmes import create_programme, publish_programme, revise_rules

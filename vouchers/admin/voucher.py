@@ -5,8 +5,9 @@ from django.contrib.admin import helpers
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 
+from config.admin_helpers import ViewOnlyMixin
 from config.errors import DomainError, bilingual
-from vouchers.admin.common import REFUSALS, ViewOnlyMixin, refusal_message, with_note
+from vouchers.admin.common import REFUSALS, refusal_message, with_note
 from vouchers.models import Voucher
 from vouchers.services import codes
 from vouchers.services.closing import close_vouchers, revoke_voucher

@@ -22,15 +22,15 @@ Invariants and where the database holds them:
 - cap used <= limit: check constraint on CapUsage;
 - one subsidy per contract: partial unique index on live applications and a unique
   contract on Voucher;
-- ledger entries and audit events are append-only (ORM guard; PostgreSQL trigger).
+- ledger entries, rule-set versions, entity declarations and audit events are
+  append-only (ORM guard; triggers on SQLite and PostgreSQL).
 Lock order, everywhere: application or voucher row, then the entity's cap row, then the
-programme's available account (the hot row, updated last, in the same round trip as the
-COMMIT on PostgreSQL, so it is held for the shortest time).  A voucher's reserve is
-touched only under its voucher's row lock, or created in the same transaction.
+programme's available account (the hot row, locked last so it is held for the shortest
+time).  A voucher's reserve is touched only under its voucher's row lock, or created in
+the same transaction.
 """
 
 from vouchers.models.applications import Application
-from vouchers.models.audit import AuditEvent
 from vouchers.models.contracts import Contract
 from vouchers.models.ledger import CapUsage, LedgerAccount, LedgerEntry
 from vouchers.models.programmes import FundingSource, Programme, RuleSet
@@ -38,7 +38,6 @@ from vouchers.models.voucher import Voucher
 
 __all__ = [
     "Application",
-    "AuditEvent",
     "CapUsage",
     "Contract",
     "FundingSource",

@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from accounts.models import Entity, Provider
-from vouchers.models.fields import AppendOnlyModel, MoneyField
+from config.append_only import AppendOnlyModel
+from vouchers.models.fields import MoneyField
 from vouchers.models.programmes import FundingSource, Programme
 
 

@@ -1,20 +1,18 @@
 """Applications (申报): draft, submit, review. Approval commits budget atomically."""
 
-from collections.abc import Callable
 from datetime import date
-from functools import cache
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts.permissions import is_own_work, require
-from config import rows
+from audit import services as audit
 from config.errors import DomainError
-from vouchers.models import Application, CapUsage, Contract, LedgerAccount, Programme
+from vouchers.models import Application, Contract, Programme
 from vouchers.money import parse_yuan, share_of
-from vouchers.services import audit, issuance, ledger
-from vouchers.services.caps import WITHIN_LIMIT, cap_exceeded, cap_usage
+from vouchers.services import issuance, ledger
+from vouchers.services.caps import cap_exceeded, lock_cap_usage
 from vouchers.services.evaluation import evaluate_application, trace
 
 
@@ -176,119 +174,48 @@ DECIDED = ("status", "entitlement", "approved_amount", "decided_by", "decided_at
 def approve_application(*, application: Application, by, amount=None) -> Application:
     """Approve, possibly for less than the entitlement recomputed now, and issue the voucher.
 
-    One transaction, no lock taken before the first update: the application's row is
-    read, then updated only if it is still as read (two reviewers cannot both approve
-    it), then come the voucher's inserts, then the entity's cap row and the programme's
-    available account last, with the COMMIT (see issuance.issue_voucher). Any refusal
-    rolls back everything, the voucher included. Returns the application as approved."""
+    One transaction, locks in the lock order: the application's row, the entity's cap
+    row, the programme's available account. Any refusal rolls back everything, the
+    voucher included. Returns the application as approved."""
     if is_own_work(by, application):
         raise DomainError(
             "reviewer", "不能审批本单位或本人提交的申请", "nobody approves their own application"
         )
     require(by, "vouchers.review_application", application)
-    programme = application.programme
-    try:
-        with transaction.atomic():
-            # Read without a lock: if the cap or the budget shrank in between, the
-            # check constraints refuse the updates at the end.
-            application, usage, available = _as_it_is_now(application)
-            _require_state(application, application.approve)
-            _require_limits_left(available, usage)
-            entitlement = _entitlement_now(application, available, usage)
-            amount = _approved_amount(programme, entitlement, amount)
-            loaded = {"status": application.status, "submitted_at": application.submitted_at}
-            before = {"status": application.status, "entitlement": application.entitlement}
-            application.approve()
-            application.entitlement, application.approved_amount = entitlement, amount
-            application.decided_by, application.decided_at = by, timezone.now()
-            if rows.update(application, DECIDED, unless_changed=loaded) != 1:
-                raise _changed_since_loaded(application)
-            approved = audit.event(
-                actor=by,
-                action="application.approve",
-                obj=application,
-                programme=programme,
-                before=before,
-                after={"status": application.status, "approved_amount": amount},
-            )
-            issuance.issue_voucher(
-                application=application,
-                by=by,
-                today=_today(),
-                available=available,
-                usage=usage,
-                audit_events=(approved,),
-            )
-    except IntegrityError as exc:
-        if (refusal := _limit_reached(exc)) is None:
-            raise
-        raise refusal from exc
+    with transaction.atomic():
+        application = _lock_application(application)
+        _require_state(application, application.approve)
+        programme = application.programme
+        usage = lock_cap_usage(programme=programme, entity_id=application.entity_id)
+        available = ledger.available_account(programme, lock=True)
+        _require_limits_left(available, usage)
+        entitlement = _entitlement_now(application, available, usage)
+        amount = _approved_amount(programme, entitlement, amount)
+        before = {"status": application.status, "entitlement": application.entitlement}
+        application.approve()
+        application.entitlement, application.approved_amount = entitlement, amount
+        application.decided_by, application.decided_at = by, timezone.now()
+        application.save(update_fields=DECIDED)
+        audit.record(
+            actor=by,
+            action="application.approve",
+            obj=application,
+            programme=programme,
+            before=before,
+            after={"status": application.status, "approved_amount": amount},
+        )
+        issuance.issue_voucher(
+            application=application, by=by, today=_today(), available=available, usage=usage
+        )
     return application
 
 
-# What an approval reads of the application's row; the rest is deferred.
-APPROVAL_READS = (
-    *("status", "submitted_at", "rate", "entitlement", "voucher_kind"),
-    *("programme", "entity", "contract"),
-)
-
-
-@cache
-def _approval_read() -> tuple[str, Callable]:
-    """One SELECT for all an approval decides on: the application's row, the entity's
-    cap row in the programme (if any yet) and the programme's available account."""
-    app, n_app, load_app = rows.columns(Application, APPROVAL_READS, "a")
-    cap, n_cap, load_cap = rows.columns(CapUsage, (), "c")
-    account, _, load_account = rows.columns(LedgerAccount, (), "l")
-
-    def load(row) -> tuple:
-        return (
-            load_app(row[:n_app]),
-            load_cap(row[n_app : n_app + n_cap]),
-            load_account(row[n_app + n_cap :]),
-        )
-
-    sql = f"""
-        SELECT {app}, {cap}, {account} FROM "vouchers_application" "a"
-        LEFT JOIN "vouchers_capusage" "c"
-            ON "c"."programme_id" = "a"."programme_id" AND "c"."entity_id" = "a"."entity_id"
-        LEFT JOIN "vouchers_ledgeraccount" "l" ON "l"."key" = %s
-        WHERE "a"."id" = %s
-    """
-    return sql, load
-
-
-def _as_it_is_now(application: Application) -> tuple:
-    """The application's row as it is now, with the caller's programme and contract
-    (neither changes once an application is filed); the entity's cap row (None if the
-    programme has no cap) and the programme's available account."""
-    programme = application.programme
-    sql, load = _approval_read()
-    row = rows.fetchone(sql, [ledger.available_key(programme), application.pk])
-    if row is None:
-        raise Application.DoesNotExist(f"no application {application.pk}")
-    current, usage, available = load(row)
-    current.programme, current.contract = programme, application.contract
-    if programme.annual_cap is None:
-        usage = None
-    elif usage is None:  # the entity's first approval in this programme
-        usage = cap_usage(programme=programme, entity_id=current.entity_id)
-    if available is None:
-        raise ledger.never_funded(programme)
-    return current, usage, available
-
-
-def _changed_since_loaded(application: Application) -> DomainError:
-    """Another reviewer decided it, or it was returned (and perhaps resubmitted), between
-    our read and our update: say so, with its state now."""
-    application.refresh_from_db(fields=[*DECIDED, "submitted_at"])
-    if application.status != Application.Status.SUBMITTED:
-        return _bad_state(application)
-    return DomainError(
-        "status",
-        "申请刚被退回并重新提交，请重新审核",
-        "the application was just returned and resubmitted: review it again",
-        code="bad_state",
+def _lock_application(application: Application) -> Application:
+    """The application's row, locked: first in the lock order."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("programme", "contract")
+        .get(pk=application.pk)
     )
 
 
@@ -307,17 +234,6 @@ def _require_limits_left(available, usage) -> None:
         raise ledger.budget_exhausted()
     if usage is not None and usage.used >= usage.limit:
         raise cap_exceeded()
-
-
-def _limit_reached(exc: IntegrityError) -> DomainError | None:
-    """The reason for a refusal by a check constraint at the end of the approval: the
-    cap or the budget (the one account an approval debits) shrank after it was read.
-    None for any other integrity error: that is a bug, and stays what it is."""
-    if WITHIN_LIMIT in str(exc):
-        return cap_exceeded()
-    if ledger.NO_OVERDRAFT in str(exc):
-        return ledger.budget_exhausted()
-    return None
 
 
 def _approved_amount(programme: Programme, entitlement, requested):

@@ -3,21 +3,23 @@ programme (its year), vouchers still in public notice included."""
 
 from decimal import Decimal
 
-from config import rows
+from django.db.models import F
+from django.db.models.functions import Round
+
 from config.errors import DomainError
 from vouchers.models import CapUsage, Programme
 
 
-def cap_usage(*, programme: Programme, entity_id: int) -> CapUsage | None:
-    """The entity's cap row in this programme (created empty on first use), or None when
-    the programme has no per-entity cap."""
+def lock_cap_usage(*, programme: Programme, entity_id: int) -> CapUsage | None:
+    """The entity's cap row in this programme, locked (created empty on first use), or
+    None when the programme has no per-entity cap. Second in the lock order, after the
+    application or voucher row."""
     if programme.annual_cap is None:
         return None
-    usage = rows.get(CapUsage, programme_id=programme.pk, entity_id=entity_id)
-    if usage is None:  # the entity's first approval: the unique constraint settles a race
-        usage, _ = CapUsage.objects.get_or_create(
-            programme=programme, entity_id=entity_id, defaults={"limit": programme.annual_cap}
-        )
+    # get_or_create: the unique constraint settles two first approvals racing to create it.
+    usage, _ = CapUsage.objects.select_for_update().get_or_create(
+        programme=programme, entity_id=entity_id, defaults={"limit": programme.annual_cap}
+    )
     return usage
 
 
@@ -27,26 +29,21 @@ def cap_exceeded() -> DomainError:
     )
 
 
-# The check constraint cap_used_within_limit refuses a use beyond the limit; the row lock
-# the UPDATE takes serialises two approvals for the same entity. ROUND(..., 2) is a no-op
-# on PostgreSQL and keeps SQLite's float arithmetic on the exact fen.
-WITHIN_LIMIT = "cap_used_within_limit"
-
-
-def reserving(usage: CapUsage | None, amount: Decimal) -> list[tuple[str, list]]:
-    """The statement that uses `amount` of the cap (none if the programme has no cap);
-    it fails on WITHIN_LIMIT if the amount does not fit."""
+def use_cap(usage: CapUsage | None, amount: Decimal) -> None:
+    """Use `amount` of the locked cap row (nothing if the programme has no cap). The check
+    constraint cap_used_within_limit stays behind this check as the last line of defence."""
     if usage is None:
-        return []
-    sql = 'UPDATE "vouchers_capusage" SET "used" = ROUND("used" + %s, 2) WHERE "id" = %s'
-    return [(sql, [amount, usage.pk])]
+        return
+    if usage.used + amount > usage.limit:
+        raise cap_exceeded()
+    # ROUND keeps SQLite, which stores decimals as binary floats, on the exact fen.
+    CapUsage.objects.filter(pk=usage.pk).update(used=Round(F("used") + amount, 2))
+    usage.used += amount
 
 
 def release_cap(*, programme: Programme, entity_id: int, amount: Decimal) -> None:
     if programme.annual_cap is None or amount <= 0:
         return
-    rows.execute(
-        'UPDATE "vouchers_capusage" SET "used" = ROUND("used" - %s, 2)'
-        ' WHERE "programme_id" = %s AND "entity_id" = %s',
-        [amount, programme.pk, entity_id],
+    CapUsage.objects.filter(programme=programme, entity_id=entity_id).update(
+        used=Round(F("used") - amount, 2)
     )

@@ -6,11 +6,12 @@ from datetime import date
 from django.db import transaction
 
 from accounts.permissions import require
+from audit import services as audit
 from config.errors import DomainError
 from vouchers.models import LedgerEntry, Voucher
-from vouchers.services import audit, ledger
+from vouchers.selectors import lock_voucher
+from vouchers.services import ledger
 from vouchers.services.caps import release_cap
-from vouchers.services.issuance import lock_voucher
 
 
 def revoke_voucher(*, voucher: Voucher, by, reason: str) -> Voucher:
@@ -39,7 +40,7 @@ def _close(voucher: Voucher, *, by, step: str, reason: str, today: date | None =
     """Expire or revoke, releasing the unused value to the budget and the entity's cap.
     Idempotent: a voucher already closed is returned unchanged."""
     with transaction.atomic():
-        voucher = lock_voucher(voucher)
+        voucher = lock_voucher(voucher=voucher)
         if voucher.status not in (Voucher.Status.PUBLIC_NOTICE, Voucher.Status.ACTIVE):
             return voucher
         if today is not None and voucher.expires_on >= today:
@@ -73,7 +74,7 @@ def _close(voucher: Voucher, *, by, step: str, reason: str, today: date | None =
 
 def end_public_notice(*, voucher: Voucher, today: date) -> Voucher:
     with transaction.atomic():
-        voucher = lock_voucher(voucher)
+        voucher = lock_voucher(voucher=voucher)
         if voucher.status != Voucher.Status.PUBLIC_NOTICE or voucher.notice_ends_on > today:
             return voucher
         voucher.activate()

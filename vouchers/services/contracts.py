@@ -3,9 +3,9 @@
 from django.db import IntegrityError, transaction
 
 from accounts.permissions import require
+from audit import services as audit
 from config.errors import DomainError, clean_bilingual
 from vouchers.models import Contract
-from vouchers.services import audit
 
 
 def register_contract(*, entity, provider, by, **fields) -> Contract:

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from config import rows
+from audit import services as audit
 from vouchers.models import Application, CapUsage, LedgerAccount, LedgerEntry, Voucher
-from vouchers.services import audit, codes, ledger
-from vouchers.services.caps import reserving
+from vouchers.services import codes, ledger
+from vouchers.services.caps import use_cap
 
 
 def issue_voucher(
@@ -18,21 +18,42 @@ def issue_voucher(
     today: date,
     available: LedgerAccount,
     usage: CapUsage | None,
-    audit_events: tuple = (),
-) -> None:
+) -> Voucher:
     """Create the voucher, use the entity's cap and move the face value from the
-    programme's available budget into the voucher's reserve, and commit. The last step
-    of approve_application's transaction; `audit_events` are written with the ledger's.
+    programme's available budget into the voucher's reserve. The caller holds the locks
+    of the lock order (the application, the cap row, the available account) and the
+    transaction; a refusal (cap_exceeded, budget_exhausted) rolls back all of it."""
+    voucher = _new_voucher(application, today)
+    audit.record(
+        actor=by,
+        action="voucher.issue",
+        obj=voucher,
+        programme=application.programme,
+        after={
+            "status": voucher.status,
+            "face_value": voucher.face_value,
+            "expires_on": voucher.expires_on,
+        },
+    )
+    use_cap(usage, voucher.face_value)
+    ledger.transfer(
+        debit=available,
+        credit=ledger.open_reserve(voucher),
+        amount=voucher.face_value,
+        kind=LedgerEntry.Kind.COMMIT,
+        by=by,
+        voucher=voucher,
+    )
+    return voucher
 
-    The inserts come first; the two contended rows are updated last, the entity's cap row
-    and then the programme's available account (the lock order), in the same round trip
-    as the COMMIT (config/rows.py: commit_with), so their locks are held only for the
-    server's own work. A refusal is an IntegrityError on caps.WITHIN_LIMIT or
-    ledger.NO_OVERDRAFT, which the caller turns into the reason."""
+
+def _new_voucher(application: Application, today: date) -> Voucher:
+    """The voucher, saved: valid after the programme's public notice (if any) for its
+    validity in months."""
     programme = application.programme
     notice_days = programme.public_notice_days
     valid_from = today + timedelta(days=notice_days)
-    voucher = Voucher(
+    return Voucher.objects.create(
         code=codes.new_code(),
         application=application,
         programme=programme,
@@ -49,43 +70,4 @@ def issue_voucher(
         expires_on=valid_from
         + relativedelta(months=programme.voucher_validity_months)
         - timedelta(days=1),
-    )
-    rows.insert(voucher)
-    issued = audit.event(
-        actor=by,
-        action="voucher.issue",
-        obj=voucher,
-        programme=programme,
-        after={
-            "status": voucher.status,
-            "face_value": voucher.face_value,
-            "expires_on": voucher.expires_on,
-        },
-    )
-    entry = ledger.insert_entry(
-        debit=available,
-        credit=ledger.open_reserve(voucher),
-        amount=voucher.face_value,
-        kind=LedgerEntry.Kind.COMMIT,
-        by=by,
-        voucher=voucher,
-    )
-    # The audit events need no answer from the server, so they go in the last round trip
-    # too, ahead of the contended updates.
-    events = [*audit_events, issued, ledger.entry_event(entry, by)]
-    rows.commit_with(
-        [
-            rows.inserting_all(events),
-            *reserving(usage, voucher.face_value),
-            ledger.applying(entry),
-        ]
-    )
-
-
-def lock_voucher(voucher: Voucher) -> Voucher:
-    """The voucher row, locked: the first lock any voucher operation takes (lock order)."""
-    return (
-        Voucher.objects.select_for_update(of=("self",))
-        .select_related("programme")
-        .get(pk=voucher.pk)
     )

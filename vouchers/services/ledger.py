@@ -1,22 +1,21 @@
 """The double-entry ledger: accounts per programme and transfers between them.
 
-A transfer inserts one append-only entry and moves two cached balances in one UPDATE.
-An account that may not go negative is guarded by the check constraint
-`account_no_overdraft`: a debit that would overdraw it fails the statement and with it
-the whole transaction, and on PostgreSQL the row lock the UPDATE takes serialises
-concurrent debits.  The writes are plain SQL (see config/rows.py for why).
+A transfer inserts one append-only entry and moves the two cached balances with
+conditional UPDATEs. An account that may not go negative is guarded by the check
+constraint `account_no_overdraft`: a debit that would overdraw it fails the statement and
+with it the whole transaction.
 """
 
 from decimal import Decimal
 
 from django.db import IntegrityError
-from django.db.models import Sum
+from django.db.models import F
+from django.db.models.functions import Round
 
-from config import rows
+from audit import services as audit
 from config.errors import DomainError
 from vouchers.models import FundingSource, LedgerAccount, LedgerEntry, Programme, Voucher
 from vouchers.money import split_by_weights
-from vouchers.services import audit
 
 
 def account_key(programme_id: int, kind: str, suffix: str = "") -> str:
@@ -27,11 +26,14 @@ def available_key(programme: Programme) -> str:
     return account_key(programme.pk, LedgerAccount.Kind.AVAILABLE)
 
 
-def available_account(programme: Programme) -> LedgerAccount:
-    account = rows.get(LedgerAccount, key=available_key(programme))
-    if account is None:
-        raise never_funded(programme)
-    return account
+def available_account(programme: Programme, *, lock: bool = False) -> LedgerAccount:
+    """The programme's available account; `lock` takes its row lock, last in the lock
+    order (it is the hot row every approval debits)."""
+    accounts = LedgerAccount.objects.select_for_update() if lock else LedgerAccount.objects
+    try:
+        return accounts.get(key=available_key(programme))
+    except LedgerAccount.DoesNotExist:
+        raise never_funded(programme) from None
 
 
 def never_funded(programme: Programme) -> LedgerAccount.DoesNotExist:
@@ -39,13 +41,11 @@ def never_funded(programme: Programme) -> LedgerAccount.DoesNotExist:
 
 
 def open_reserve(voucher: Voucher) -> LedgerAccount:
-    return rows.insert(
-        LedgerAccount(
-            key=account_key(voucher.programme_id, LedgerAccount.Kind.RESERVE, f"v{voucher.pk}"),
-            programme_id=voucher.programme_id,
-            kind=LedgerAccount.Kind.RESERVE,
-            voucher=voucher,
-        )
+    return LedgerAccount.objects.create(
+        key=account_key(voucher.programme_id, LedgerAccount.Kind.RESERVE, f"v{voucher.pk}"),
+        programme_id=voucher.programme_id,
+        kind=LedgerAccount.Kind.RESERVE,
+        voucher=voucher,
     )
 
 
@@ -95,81 +95,44 @@ def transfer(
     voucher: Voucher | None = None,
     reference: str = "",
 ) -> LedgerEntry:
-    """Move `amount` from `debit` to `credit`, with its audit event. Call inside
-    transaction.atomic()."""
-    entry = insert_entry(
+    """Move `amount` from `debit` to `credit`: the entry, the two cached balances and the
+    audit event. Call inside transaction.atomic(), holding the locks of the lock order."""
+    entry = LedgerEntry.objects.create(
+        programme_id=debit.programme_id,
+        kind=kind,
         debit=debit,
         credit=credit,
         amount=amount,
-        kind=kind,
-        by=by,
         voucher=voucher,
         reference=reference,
+        actor=by if getattr(by, "pk", None) else None,
     )
-    audit.record_all([entry_event(entry, by)])
-    apply_entry(entry)
+    try:
+        _add(debit, -amount)
+    except IntegrityError as exc:
+        if NO_OVERDRAFT in str(exc):
+            raise insufficient_funds(debit) from exc
+        raise
+    _add(credit, amount)
+    audit.record(
+        actor=by,
+        action=f"ledger.{kind}",
+        obj=entry,
+        programme=entry.programme_id,
+        after={"debit": debit.key, "credit": credit.key, "amount": amount, "reference": reference},
+    )
     return entry
 
 
-def insert_entry(*, debit, credit, amount, kind, by, voucher=None, reference=""):
-    """Insert the entry; its audit event (`entry_event`) and the move of the balances
-    (`applying`) are the caller's, as `transfer` and issuance.issue_voucher do."""
-    return rows.insert(
-        LedgerEntry(
-            programme_id=debit.programme_id,
-            kind=kind,
-            debit=debit,
-            credit=credit,
-            amount=amount,
-            voucher=voucher,
-            reference=reference,
-            actor=by if getattr(by, "pk", None) else None,
-        )
-    )
-
-
-def entry_event(entry: LedgerEntry, by):
-    """The audit event of a ledger movement."""
-    return audit.event(
-        actor=by,
-        action=f"ledger.{entry.kind}",
-        obj=entry,
-        programme=entry.programme_id,
-        after={
-            "debit": entry.debit.key,
-            "credit": entry.credit.key,
-            "amount": entry.amount,
-            "reference": entry.reference,
-        },
-    )
-
-
-# Both balances in one statement. The check constraint NO_OVERDRAFT refuses a debit that
-# would take an account other than a funding source below zero, and the row lock the
-# UPDATE takes serialises concurrent debits. ROUND as in caps.reserving.
+# The check constraint that refuses a debit taking an account other than a funding
+# source below zero; the row lock the UPDATE takes serialises concurrent debits.
 NO_OVERDRAFT = "account_no_overdraft"
-APPLY_ENTRY = """
-    UPDATE "vouchers_ledgeraccount"
-    SET "balance" = ROUND(CASE WHEN "id" = %s THEN "balance" + %s ELSE "balance" - %s END, 2)
-    WHERE "id" IN (%s, %s)
-"""
 
 
-def applying(entry: LedgerEntry) -> tuple[str, list]:
-    """The statement that moves the entry's two cached balances; it fails on NO_OVERDRAFT
-    if the debit would overdraw its account."""
-    amount, credit = entry.amount, entry.credit_id
-    return APPLY_ENTRY, [credit, amount, amount, credit, entry.debit_id]
-
-
-def apply_entry(entry: LedgerEntry) -> None:
-    """Move the two cached balances, or refuse if the debit would overdraw its account."""
-    try:
-        rows.execute(*applying(entry))
-    except IntegrityError as exc:
-        if NO_OVERDRAFT in str(exc):
-            raise insufficient_funds(entry.debit) from exc
-        raise
+def _add(account: LedgerAccount, amount: Decimal) -> None:
+    # ROUND keeps SQLite, which stores decimals as binary floats, on the exact fen.
+    LedgerAccount.objects.filter(pk=account.pk).update(balance=Round(F("balance") + amount, 2))
+    account.balance += amount
 
 
 def budget_exhausted() -> DomainError:
@@ -190,23 +153,3 @@ def insufficient_funds(account: LedgerAccount) -> DomainError:
         "the voucher's remaining value is too small",
         code="voucher_exhausted",
     )
-
-
-def mismatched_balances(programme: Programme) -> list[str]:
-    """Accounts whose cached balance differs from the sum of their entries (should be none)."""
-    credits = dict(
-        LedgerEntry.objects.filter(programme=programme)
-        .values_list("credit")
-        .annotate(s=Sum("amount"))
-    )
-    debits = dict(
-        LedgerEntry.objects.filter(programme=programme)
-        .values_list("debit")
-        .annotate(s=Sum("amount"))
-    )
-    wrong = []
-    for account in programme.accounts.all():
-        expected = credits.get(account.pk, Decimal(0)) - debits.get(account.pk, Decimal(0))
-        if account.balance != expected:
-            wrong.append(f"{account.key}: cached {account.balance}, entries {expected}")
-    return wrong

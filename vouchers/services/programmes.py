@@ -3,10 +3,11 @@
 from django.db import transaction
 
 from accounts.permissions import require
+from audit import services as audit
 from config.errors import DomainError, clean_bilingual
 from vouchers.models import FundingSource, Programme, RuleSet
 from vouchers.rules import validate_ruleset
-from vouchers.services import audit, ledger
+from vouchers.services import ledger
 
 
 def create_programme(

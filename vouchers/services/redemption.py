@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.permissions import require
+from audit import services as audit
 from config.errors import DomainError
 from vouchers.models import LedgerEntry, Voucher
 from vouchers.money import parse_yuan, share_of
-from vouchers.services import audit, ledger
-from vouchers.services.issuance import lock_voucher
+from vouchers.selectors import lock_voucher
+from vouchers.services import ledger
 
 
 def redeem(
@@ -27,7 +28,7 @@ def redeem(
         raise DomainError("billed_amount", "计费金额须大于零", "the billed amount must be positive")
     require(by, "vouchers.redeem_voucher", voucher)
     with transaction.atomic():
-        voucher = lock_voucher(voucher)
+        voucher = lock_voucher(voucher=voucher)
         if voucher.status != Voucher.Status.ACTIVE:
             raise DomainError(
                 "voucher",

@@ -1,10 +1,9 @@
-"""Audit events: one per state change or ledger movement, written in the same
+"""Recording audit events: one per state change or ledger movement, written in the same
 transaction as the change so that neither can exist without the other."""
 
 from decimal import Decimal
 
-from config import rows
-from vouchers.models import AuditEvent
+from audit.models import AuditEvent
 
 
 def _plain(value):
@@ -37,8 +36,12 @@ def event(
 
 
 def record(**kwargs) -> AuditEvent:
-    return rows.insert(event(**kwargs))
+    """Write one event now (same keyword arguments as `event`)."""
+    recorded = event(**kwargs)
+    recorded.save()
+    return recorded
 
 
 def record_all(events: list[AuditEvent]) -> None:
-    rows.insert_all(events)
+    """Write several events in one INSERT."""
+    AuditEvent.objects.bulk_create(events)

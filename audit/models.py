@@ -1,8 +1,10 @@
+"""The audit trail: who did what to which object, in the same transaction as the change."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from vouchers.models.fields import AppendOnlyModel
+from config.append_only import AppendOnlyModel
 
 
 class AuditEvent(AppendOnlyModel):
@@ -25,6 +27,7 @@ class AuditEvent(AppendOnlyModel):
         # Related-object access uses the base manager: keep it the guarded one too.
         base_manager_name = "objects"
         verbose_name = verbose_name_plural = "审计日志 / audit event"
+        db_table = "audit_event"
         ordering = ["-pk"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 

@@ -1,0 +1,52 @@
+"""History cannot be rewritten even with raw SQL: the database's own triggers refuse
+UPDATE and DELETE of audit events, ledger entries, rule-set versions and entity
+declarations on SQLite and PostgreSQL, and TRUNCATE on PostgreSQL."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from accounts.models import EntityDeclaration
+from audit.models import AuditEvent
+from tests import builders
+from vouchers.models import LedgerEntry, RuleSet
+
+HISTORY = [AuditEvent, LedgerEntry, RuleSet, EntityDeclaration]
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def history(application, bob):
+    """A voucher issued: every kind of history has rows."""
+    from vouchers.services.applications import approve_application
+
+    approve_application(application=application, by=bob)
+    for model in HISTORY:
+        assert model.objects.exists()
+
+
+def refused_by_the_database(statement: str) -> None:
+    before = builders.stored_rows()
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
+    assert builders.stored_rows() == before
+
+
+@pytest.mark.parametrize("model", HISTORY, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("statement", ["UPDATE {table} SET id = id", "DELETE FROM {table}"])
+def test_history_cannot_be_rewritten_with_raw_sql(history, model, statement):
+    refused_by_the_database(statement.format(table=model._meta.db_table))
+
+
+# Committed rows (transaction=True): PostgreSQL will not TRUNCATE a table with foreign-key
+# checks still pending in the same transaction, whatever the triggers say.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("model", HISTORY, ids=lambda m: m.__name__)
+def test_history_cannot_be_truncated_on_postgresql(history, model):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    refused_by_the_database(f"TRUNCATE {model._meta.db_table} CASCADE")
