@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from vouchers.money import ZERO, round_down, share_of, to_decimal
 from vouchers.rules.facts import Evaluation, Facts, RuleResult
-from vouchers.rules.kinds import RULE_KINDS, money_text, percent_text
+from vouchers.rules.kinds import RULE_KINDS
 from vouchers.rules.rates import highest_tier, tier_rate
 from vouchers.rules.schema import validate_ruleset
+from vouchers.rules.wording import money_text, percent_text
 
 NO_RATE = Decimal("0.00")
 

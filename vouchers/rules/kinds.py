@@ -8,7 +8,6 @@ returns the figures it compared as strings so a reviewer can redo the check by h
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
@@ -17,70 +16,7 @@ from accounts import industries as industries_
 from vouchers.money import to_decimal, yuan
 from vouchers.rules.facts import ApplicantFacts, ContractFacts, Facts, RuleResult
 from vouchers.rules.sme import size_class as classify_size
-
-# Display names (zh, en) of the enumerated values rules talk about.
-LABELS = {
-    "enterprise": ("企业", "enterprise"),
-    "research_institute": ("科研院所", "research institute"),
-    "university": ("高校", "university"),
-    "large": ("大型企业", "large"),
-    "medium": ("中型企业", "medium-sized"),
-    "small": ("小型企业", "small"),
-    "micro": ("微型企业", "micro"),
-    "model_training": ("模型训练", "model training"),
-    "model_inference": ("模型推理", "model inference"),
-    "other": ("其他用途", "other purposes"),
-    "compute_service": ("算力服务", "compute services"),
-    "data_product": ("数据产品", "data products"),
-    "specialty_goods": ("特色商品", "specialty goods"),
-    # GB/T 4754 sections and divisions: "65 软件和信息技术服务业".
-    **{
-        code: (f"{code} {i.name_zh}", f"{code} {i.name_en}")
-        for code, i in industries_.CODES.items()
-    },
-}
-
-
-def money_text(amount) -> str:
-    """9999999.99 -> "9,999,999.99": thousands separators only, the digits unchanged."""
-    return f"{to_decimal(amount):,}"
-
-
-def percent_text(rate: Decimal) -> str:
-    """0.30 -> "30%", 0.125 -> "12.5%"; exact, since rates carry at most a few places."""
-    text = f"{rate * 100:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}%"
-
-
-def _label(value: str) -> tuple[str, str]:
-    return LABELS.get(value, (value, value))
-
-
-def _labels(values) -> tuple[str, str]:
-    labels = [_label(value) for value in values]
-    return "、".join(zh for zh, _ in labels), ", ".join(en for _, en in labels)
-
-
-def _result(kind: str, passed: bool, zh: str, en: str, /, **figures) -> RuleResult:
-    return RuleResult(kind, passed, zh, en, {k: str(v) for k, v in figures.items()})
-
-
-def _membership(
-    kind: str, figure: str, value: str, allowed: list, subject: tuple[str, str], passed=None
-):
-    """A value judged against an allowed list, e.g. the applicant's type; `figure` names
-    the value among the figures. `passed` when membership is more than `in`."""
-    passed = value in allowed if passed is None else passed
-    (value_zh, value_en), (allowed_zh, allowed_en) = _label(value), _labels(allowed)
-    if passed:
-        zh = f"{subject[0]}为{value_zh}，属于允许范围（{allowed_zh}）"
-        en = f"{subject[1]} is {value_en}, which is allowed ({allowed_en})"
-    else:
-        zh = f"{subject[0]}为{value_zh}，不在允许范围（{allowed_zh}）内"
-        en = f"{subject[1]} is {value_en}, which is not allowed (allowed: {allowed_en})"
-    return _result(kind, passed, zh, en, **{figure: value, "allowed": ",".join(allowed)})
+from vouchers.rules.wording import membership, money_text, result
 
 
 def revenue_floor(params: dict, facts: Facts) -> RuleResult:
@@ -94,12 +30,12 @@ def revenue_floor(params: dict, facts: Facts) -> RuleResult:
     else:
         zh = "上年度主营业务收入 {} 元，低于门槛 {} 元".format(*amounts)
         en = "prior-year revenue {} yuan is below the floor of {} yuan".format(*amounts)
-    return _result("revenue_floor", passed, zh, en, prior_year_revenue=revenue, min_revenue=floor)
+    return result("revenue_floor", passed, zh, en, prior_year_revenue=revenue, min_revenue=floor)
 
 
 def entity_kinds(params: dict, facts: Facts) -> RuleResult:
     subject = ("申报主体类型", "the applicant type")
-    return _membership(
+    return membership(
         "entity_kinds", "entity_kind", facts.applicant.kind, params["allowed"], subject
     )
 
@@ -108,7 +44,7 @@ def registered_region(params: dict, facts: Facts) -> RuleResult:
     region = facts.applicant.registered_region.strip()
     if params["scope"] == "any":
         zh, en = f"不限注册地（注册地 {region}）", f"any registered region may apply ({region})"
-        return _result("registered_region", True, zh, en, registered_region=region)
+        return result("registered_region", True, zh, en, registered_region=region)
     regions = params["regions"]
     passed = any(region.startswith(prefix) for prefix in regions)
     listed = "、".join(regions), ", ".join(regions)
@@ -118,7 +54,7 @@ def registered_region(params: dict, facts: Facts) -> RuleResult:
     else:
         zh = f"注册地区划代码 {region} 不在本地范围（{listed[0]}）内"
         en = f"registered region {region} is outside the local scope ({listed[1]})"
-    return _result(
+    return result(
         "registered_region",
         passed,
         zh,
@@ -133,7 +69,7 @@ def size_class(params: dict, facts: Facts) -> RuleResult:
     revenue = to_decimal(applicant.prior_year_revenue)
     size = classify_size(applicant.industry, applicant.employees, revenue)
     subject = ("按《中小企业划型标准规定》，企业规模", "under the 2011 SME standard the size")
-    result = _membership("size_class", "size_class", size, params["allowed"], subject)
+    result = membership("size_class", "size_class", size, params["allowed"], subject)
     figures = {
         **result.figures,
         "industry": applicant.industry,
@@ -149,7 +85,7 @@ def startup(params: dict, facts: Facts) -> RuleResult:
         zh, en = "申报主体为初创企业", "the applicant is a start-up"
     else:
         zh, en = "申报主体不是初创企业", "the applicant is not a start-up"
-    return _result("startup", passed, zh, en, is_startup=passed)
+    return result("startup", passed, zh, en, is_startup=passed)
 
 
 def industries(params: dict, facts: Facts) -> RuleResult:
@@ -157,7 +93,7 @@ def industries(params: dict, facts: Facts) -> RuleResult:
     industry, allowed = facts.applicant.industry, params["allowed"]
     subject = ("所属行业", "the industry")
     passed = industries_.within(industry, allowed)
-    return _membership("industries", "industry", industry, allowed, subject, passed)
+    return membership("industries", "industry", industry, allowed, subject, passed)
 
 
 def designated_provider(params: dict, facts: Facts) -> RuleResult:
@@ -171,7 +107,7 @@ def designated_provider(params: dict, facts: Facts) -> RuleResult:
         zh = f"服务商（编号 {provider_id}）不在本项目指定服务商名单内"
         en = f"the provider (id {provider_id}) is not on the programme's designated list"
     listed = ",".join(str(pk) for pk in sorted(designated))
-    return _result(
+    return result(
         "designated_provider",
         passed,
         zh,
@@ -224,7 +160,7 @@ def not_related_party(params: dict, facts: Facts) -> RuleResult:
     else:
         zh = "服务商与申报主体无关联关系"
         en = "the provider is not a related party of the applicant"
-    return _result(
+    return result(
         "not_related_party",
         not links,
         zh,
@@ -309,7 +245,7 @@ def contract_window(params: dict, facts: Facts) -> RuleResult:
     bounds = {
         key: params[key] for key in ("signed_from", "signed_to", "max_term_months") if key in params
     }
-    return _result(
+    return result(
         "contract_window",
         not failed,
         zh,
@@ -330,7 +266,7 @@ def one_subsidy_per_contract(params: dict, facts: Facts) -> RuleResult:
     else:
         zh = f"合同 {number} 未获其他补贴"
         en = f"contract {number} has not been subsidised elsewhere"
-    return _result(
+    return result(
         "one_subsidy_per_contract",
         not elsewhere,
         zh,
@@ -356,7 +292,7 @@ def no_dishonesty(params: dict, facts: Facts) -> RuleResult:
             f"the dishonesty listing runs until {listed_until}, less than {years} years ago"
             f" (it must have ended by {cutoff})"
         )
-    return _result(
+    return result(
         "no_dishonesty",
         passed,
         zh,
@@ -369,13 +305,13 @@ def no_dishonesty(params: dict, facts: Facts) -> RuleResult:
 
 def purposes(params: dict, facts: Facts) -> RuleResult:
     subject = ("算力用途", "the compute purpose")
-    return _membership("purposes", "purpose", facts.contract.purpose, params["allowed"], subject)
+    return membership("purposes", "purpose", facts.contract.purpose, params["allowed"], subject)
 
 
 def service_categories(params: dict, facts: Facts) -> RuleResult:
     subject = ("服务类别", "the service category")
     category = facts.contract.service_category
-    return _membership(
+    return membership(
         "service_categories", "service_category", category, params["allowed"], subject
     )
 
@@ -386,7 +322,7 @@ def contract_paid(params: dict, facts: Facts) -> RuleResult:
         zh, en = "合同款项已全额支付", "the contract has been paid in full"
     else:
         zh, en = "合同款项尚未全额支付", "the contract has not been paid in full"
-    return _result("contract_paid", paid, zh, en, paid_in_full=paid)
+    return result("contract_paid", paid, zh, en, paid_in_full=paid)
 
 
 RULE_KINDS: dict[str, Callable[[dict, Facts], RuleResult]] = {
