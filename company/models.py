@@ -1,0 +1,1 @@
+"""The company portal (申报端): invitations and notifications."""
