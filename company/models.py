@@ -1,1 +1,0 @@
-"""The company portal (申报端): invitations and notifications."""
