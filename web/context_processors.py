@@ -1,5 +1,6 @@
-"""What every page's layout shows: the site name and who is signed in, for which
-organisations. One query for a signed-in user, none for a visitor."""
+"""What every page's layout shows: the platform's name and who is signed in, for which
+organisations. One query for a signed-in user, none for a visitor. (`platform_name`, not
+`site_name`: Django's auth views put the request's host in `site_name`.)"""
 
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,6 @@ def site(request):
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     return {
-        "site_name": _("Compute Voucher Service Platform"),
+        "platform_name": _("Compute Voucher Service Platform"),
         "site_memberships": SimpleLazyObject(lambda: _memberships(user) if signed_in else []),
     }

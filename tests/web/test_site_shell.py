@@ -61,3 +61,7 @@ def test_every_page_carries_a_csp_without_inline_script(client):
     policy = client.get("/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_auth_pages_show_the_platform_name_not_the_host(client):
+    assert "算力券服务平台" in client.get("/accounts/login/").content.decode()

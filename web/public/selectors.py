@@ -1,10 +1,11 @@
 """Reads for the public board. Each function is one query, whatever the number of rows."""
 
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.shortcuts import get_object_or_404
 
 from vouchers.models import Programme, Voucher
+from vouchers.money import yuan
 
 # An award stays on the board for as long as it stands; a revoked one no longer does.
 PUBLIC_STATUSES = (
@@ -45,19 +46,27 @@ def public_awards(programme) -> QuerySet:
     )
 
 
+def _total(expression):
+    # ROUND(..., 2) is a no-op on exact decimals; on SQLite, which sums decimals as binary
+    # floats, it brings the total back to the fen (as the ledger's updates do).
+    return Round(Coalesce(Sum(expression), ZERO), 2, output_field=ZERO.output_field)
+
+
 def _committed():
     # What an award still holds or has spent: its face value less what went back to budget.
-    return Coalesce(Sum(F("face_value") - F("released")), ZERO)
+    return _total(F("face_value") - F("released"))
 
 
 def summary(programme) -> dict:
     """Budget, committed, redeemed and the count of awards (one query)."""
     totals = Voucher.objects.filter(programme=programme, status__in=PUBLIC_STATUSES).aggregate(
         committed=_committed(),
-        redeemed=Coalesce(Sum("redeemed"), ZERO),
+        redeemed=_total(F("redeemed")),
         awards=Count("pk"),
         in_notice=Count("pk", filter=Q(status=Voucher.Status.PUBLIC_NOTICE)),
     )
+    totals["committed"] = yuan(totals["committed"])
+    totals["redeemed"] = yuan(totals["redeemed"])
     return {"budget": programme.total_budget, **totals}
 
 
@@ -72,5 +81,6 @@ def breakdown(programme, field: str) -> list[dict]:
         .order_by("-committed", key)
     )
     return [
-        {"label": row[key], "committed": row["committed"], "awards": row["awards"]} for row in rows
+        {"label": row[key], "committed": yuan(row["committed"]), "awards": row["awards"]}
+        for row in rows
     ]

@@ -10,8 +10,10 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from vouchers.rules.kinds import LABELS
 from web.public import selectors
 from web.public.filters import AwardFilter
 
@@ -37,7 +39,10 @@ def programme_detail(request, code):
     awards = AwardFilter(request.GET, queryset=selectors.public_awards(programme))
     page = Paginator(awards.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     by_region = selectors.breakdown(programme, "registered_region")
-    by_industry = selectors.breakdown(programme, "industry")
+    by_industry = [
+        {**row, "label": _industry_name(row["label"])}
+        for row in selectors.breakdown(programme, "industry")
+    ]
     context = {
         "programme": programme,
         "filter": awards,
@@ -51,6 +56,13 @@ def programme_detail(request, code):
     if request.htmx:
         return render(request, "web/public/programme_detail.html#awards", context)
     return render(request, "web/public/programme_detail.html", context)
+
+
+def _industry_name(code: str) -> str:
+    names = LABELS.get(code)
+    if not names:
+        return code
+    return names[1] if (get_language() or "").startswith("en") else names[0]
 
 
 def _chart(rows) -> dict:
@@ -71,7 +83,7 @@ def _export_rows(request, programme):
             "amount": f"{voucher.face_value:.2f}",
             "provider": voucher.provider.name,
             "status": "public_notice" if voucher.status == "public_notice" else "awarded",
-            "issued_on": timezone.localdate(voucher.issued_at).isoformat(),
+            "issued_on": timezone.localtime(voucher.issued_at).date().isoformat(),
             "notice_ends_on": voucher.notice_ends_on.isoformat()
             if voucher.notice_ends_on
             else None,
