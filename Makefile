@@ -16,6 +16,7 @@ demo: $(BIN)/python
 	$(PIP) install -r requirements.txt
 	$(BIN)/python manage.py migrate
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py company_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(BIN)/python

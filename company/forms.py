@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Entity
 from accounts.validators import normalise_credit_code, validate_credit_code, validate_region_code
-from company.errors import localised
+from company.errors import localised, pick
 from company.uploads import validate_document
 from vouchers.models import Contract
 
@@ -49,6 +49,11 @@ def _localised_validator(validator):
             ) from exc
 
     return check
+
+
+def _date_input():
+    """A browser date picker; it reads and writes ISO dates, whatever the language."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class CreditCodeField(forms.CharField):
@@ -110,9 +115,7 @@ class InviteForm(forms.Form):
 
 
 class DeclarationForm(forms.Form):
-    declared_on = forms.DateField(
-        label=_("Declared on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    declared_on = forms.DateField(label=_("Declared on"), widget=_date_input())
     fiscal_year = forms.IntegerField(label=_("Revenue year"), min_value=1990, max_value=2100)
     registered_region = forms.CharField(
         label=_("Registered region (code)"),
@@ -136,10 +139,6 @@ class DeclarationForm(forms.Form):
         return declared_on
 
 
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"})
-
-
 class ContractForm(forms.Form):
     """The contract an application names. Also drives the live estimate."""
 
@@ -155,7 +154,7 @@ class ContractForm(forms.Form):
         label=_("Accelerator origin"), choices=local_choices(Contract.AcceleratorOrigin.choices)
     )
     accelerator_hours = forms.DecimalField(
-        label=_("Accelerator hours"), min_value=0, max_digits=14, decimal_places=2, initial=0
+        label=_("Accelerator hours"), min_value=0, max_digits=14, decimal_places=2, required=False
     )
     purpose = forms.ChoiceField(label=_("Purpose"), choices=local_choices(Contract.Purpose.choices))
 
@@ -169,6 +168,8 @@ class ContractForm(forms.Form):
         start, end = data.get("service_start"), data.get("service_end")
         if start and end and end < start:
             self.add_error("service_end", _("The service ends before it starts."))
+        if data.get("accelerator_hours") is None:
+            data["accelerator_hours"] = 0
         return data
 
 
@@ -182,7 +183,7 @@ def sample_contract_values() -> dict:
         "signed_on": today,
         "service_start": today,
         "service_end": date(today.year, 12, 31),
-        "number": "-",
+        "number": pick("示例合同", "sample contract"),
         "accelerator_hours": 0,
     }
 

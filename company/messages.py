@@ -15,6 +15,28 @@ STATUS_NAMES = {
 OBJECT_NAMES = {"application": ("申请", "Application"), "voucher": ("算力券", "Voucher")}
 
 
+# What each audited step of an application's life is called on its timeline.
+ACTION_NAMES = {
+    "contract.register": ("登记合同", "contract registered"),
+    "contract.revise": ("修改合同", "contract revised"),
+    "application.create": ("创建草稿", "draft created"),
+    "application.submitted": ("提交申请", "submitted"),
+    "application.returned": ("退回补正", "returned for more information"),
+    "application.approve": ("批准", "approved"),
+    "application.rejected": ("驳回", "rejected"),
+    "application.withdrawn": ("撤回", "withdrawn"),
+    "voucher.issue": ("发放算力券", "voucher issued"),
+    "voucher.activate": ("公示期满，券生效", "notice period over, voucher active"),
+    "voucher.redeem": ("核销", "redeemed"),
+    "voucher.expire": ("券过期", "voucher expired"),
+    "voucher.revoke": ("券撤销", "voucher revoked"),
+}
+
+
+def action_name(action: str) -> tuple[str, str]:
+    return ACTION_NAMES.get(action, (action, action))
+
+
 def _status(event: AuditEvent) -> tuple[str, str]:
     step = event.action.split(".", 1)[1]
     label = STATUS_NAMES.get(event.after.get("status") or step, step)

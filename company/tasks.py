@@ -16,9 +16,9 @@ def scan_notifications_task() -> int:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def email_notification_task(notification_id: int) -> bool:
-    if not notifications.claim_email(notification_id):
-        return False
     notification = Notification.objects.select_related("user").get(pk=notification_id)
+    if not notification.user.email or not notifications.claim_email(notification_id):
+        return False  # nobody to write to (the inbox still has it), or sent already
     try:
         send_mail(
             subject=f"{notification.subject_zh} / {notification.subject_en}",

@@ -32,13 +32,20 @@ def _send(invitation_id: int) -> None:
 
 
 def accept_invitation(*, token: str, user) -> Invitation:
-    """Once only; the link is for whoever holds it (it went to the invitee's e-mail)."""
+    """Once only, and only by the user with the e-mail it was sent to: a forwarded or
+    leaked link makes nobody else staff."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().filter(token=token).first()
         if invitation is None:
             raise DomainError("token", "邀请链接无效", "this invitation link is not valid")
         if invitation.accepted_at is not None:
             raise DomainError("token", "邀请已被接受", "this invitation was already accepted")
+        if (user.email or "").strip().lower() != invitation.email:
+            raise DomainError(
+                "token",
+                "该邀请发给了其他邮箱，请用收到邀请的邮箱登录",
+                "this invitation was sent to another e-mail: log in with that address",
+            )
         Membership.objects.get_or_create(
             user=user, role=Membership.Role.ENTITY_STAFF, entity=invitation.entity
         )

@@ -32,8 +32,10 @@ BATCH = 500
 
 def scan_audit_trail() -> list[int]:
     """Create the notifications not yet made; returns their ids (for the e-mails)."""
+    NotificationScan.objects.get_or_create(pk=1)  # the first scan ever makes the row
     with transaction.atomic():
-        scan, _ = NotificationScan.objects.select_for_update().get_or_create(pk=1)
+        # One scanner at a time: a second waits here and then sees the first's rows.
+        scan = NotificationScan.objects.select_for_update().get(pk=1)
         events = _unseen_events(scan)
         created = _notify(events)
         if events:

@@ -34,3 +34,12 @@ def tier_label(tier):
     """A rate tier's label in the reader's language (either one if only one is set)."""
     chinese, english = tier.get("label_zh", ""), tier.get("label_en", "")
     return (chinese or english) if reads_chinese() else (english or chinese)
+
+
+@register.filter
+def action_label(action):
+    """An audited step's name on the timeline, in the reader's language."""
+    from company.messages import action_name
+
+    chinese, english = action_name(action)
+    return chinese if reads_chinese() else english

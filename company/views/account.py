@@ -3,13 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.models import Membership
 from company.access import acting_entity, company_view
 from company.errors import pick
 from company.forms import CreditCodeField, InviteForm, RegisterEntityForm, SignUpForm
@@ -44,6 +46,9 @@ def sign_up(request):
 def register(request):
     if acting_entity(request.user) is not None:
         return redirect("company:home")
+    if Membership.objects.filter(user=request.user).exists():
+        # An officer or a provider's staff never acts for an applicant as well.
+        raise PermissionDenied
     form = RegisterEntityForm(posted(request))
     if request.method == "POST" and form.is_valid():
         entity = run_service(
@@ -119,12 +124,14 @@ def invite(request):
     return render(request, "company/invite.html", context)
 
 
-@login_required
 def accept_invitation(request, token):
-    """GET shows whom the invitation is from (the confirmation); POST accepts it."""
+    """GET shows which entity invites (with log-in and sign-up links for a newcomer);
+    POST, signed in, accepts it."""
     if request.method != "POST":
         invitation = Invitation.objects.filter(token=token).select_related("entity").first()
         return render(request, "company/accept.html", {"invitation": invitation})
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     try:
         invitations.accept_invitation(token=token, user=request.user)
     except DomainError as exc:

@@ -69,7 +69,7 @@ def test_a_visitor_is_sent_to_log_in_from_every_page(client, xinghe_pages, progr
 def test_authority_and_provider_staff_are_refused_every_page(request, persona, xinghe_pages):
     client = Client()
     client.force_login(request.getfixturevalue(persona))
-    for page in xinghe_pages + LIST_PAGES:
+    for page in xinghe_pages + LIST_PAGES + ["/company/register/"]:
         assert fetch(client, page).status_code == 403, page
 
 

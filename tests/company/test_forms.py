@@ -176,22 +176,30 @@ def test_the_live_estimate_uses_the_value_as_typed(as_clerk, programme, centre):
     assert "低于最低补贴额" in small
 
 
-def test_an_invitation_is_sent_and_accepted_once(
-    as_clerk, company, clerk, mailoutbox, django_capture_on_commit_callbacks
+def test_an_invitation_is_sent_and_accepted_once_by_its_addressee(
+    as_clerk, company, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         as_clerk.post("/company/team/", {"email": "Colleague@Xinghe.example"})
     invitation = company.invitations.get()
     assert mailoutbox[0].to == ["colleague@xinghe.example"]
     assert invitation.token in mailoutbox[0].body
+    url = f"/company/invitations/{invitation.token}/"
+    assert "colleague@xinghe.example" in Client().get(url).content.decode()
+
+    stranger = Client()
+    stranger.force_login(builders.UserFactory(username="stranger", email="s@example.com"))
+    stranger.post(url)
+    assert stranger.get("/company/applications/").status_code == 302
+
     colleague = Client()
-    colleague.force_login(builders.UserFactory(username="colleague@xinghe.example"))
-    colleague.post(f"/company/invitations/{invitation.token}/")
+    colleague.force_login(
+        builders.UserFactory(username="colleague", email="colleague@xinghe.example")
+    )
+    colleague.post(url)
     assert colleague.get("/company/applications/").status_code == 200
-    again = Client()
-    again.force_login(builders.UserFactory(username="someone-else"))
-    again.post(f"/company/invitations/{invitation.token}/")
-    assert again.get("/company/applications/").status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.accepted_by.username == "colleague"
 
 
 def test_withdrawing_asks_first_then_withdraws(as_clerk, draft):
