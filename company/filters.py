@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import EntityDeclaration
 from company.forms import local_choices
 from company.models import Claim, Notification
 from vouchers.models import Application, Programme, Voucher
@@ -73,3 +74,12 @@ class NotificationFilter(SearchFilterSet):
     class Meta:
         model = Notification
         fields = ["q", "unread"]
+
+
+class DeclarationFilter(SearchFilterSet):
+    fiscal_year = django_filters.NumberFilter(label=_("Revenue year"))
+    search_fields = ("industry", "registered_region")
+
+    class Meta:
+        model = EntityDeclaration
+        fields = ["q", "fiscal_year"]

@@ -160,7 +160,6 @@ class ContractForm(forms.Form):
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.programme = programme
         self.fields["provider"].queryset = programme.providers.order_by("pk")
 
     def clean(self):

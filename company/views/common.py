@@ -12,9 +12,7 @@ def filtered_page(request, filterset_class, queryset):
     filterset = filterset_class(request.GET or None, queryset=queryset)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"filter": filterset, "page": page, "query": query.urlencode()}
+    return {"filter": filterset, "page": page}
 
 
 def run_service(form, call):

@@ -1,24 +1,25 @@
 """The entity's dated declarations (history) and their evidence."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import declare_profile
 from company.access import company_view, get_declaration_for_user
+from company.filters import DeclarationFilter
 from company.forms import DeclarationForm
 from company.models import CompanyAccount
-from company.views.common import PAGE_SIZE, posted, run_service, uploaded
+from company.views.common import filtered_page, posted, run_service, uploaded
 from web.files import serve_private
 
 
 @company_view
 def declarations(request):
-    rows = request.entity.declarations.select_related("declared_by").order_by("-declared_on", "-pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "company/declarations.html", {"page": page, "query": ""})
+    rows = request.entity.declarations.order_by("-declared_on", "-pk")
+    return render(
+        request, "company/declarations.html", filtered_page(request, DeclarationFilter, rows)
+    )
 
 
 def _initial(entity) -> dict:
