@@ -25,8 +25,11 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "tmp" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
 
-
 def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright's event loop and chromium stay up until the
+    session ends, and the suite's other tests (some fork reviewer processes) should
+    never run beside them. Without chromium they are skipped, saying why."""
+    items.sort(key=lambda item: "browser" in item.keywords)
     if CHROMIUM.exists():
         return
     skip = pytest.mark.skip(reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
@@ -35,15 +38,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch):
-    """Playwright's sync API runs an event loop in this thread, and Django then refuses
-    ORM calls; the tests build their data synchronously in one thread, which is safe."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    # Playwright's sync API keeps an event loop running in this thread from its first use
+    # to the end of the session, and Django then refuses ORM calls (tests' data, the
+    # transactional flush). The tests and the ORM share one thread and never await, so
+    # that is safe: allow it from here on, for the rest of the session.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": ["--no-sandbox"]}
 
 
