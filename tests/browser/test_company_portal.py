@@ -131,6 +131,8 @@ def test_the_portal_fits_a_phone(phone_page, site_url, shot, check_a11y, voucher
         ("wallet", "/company/vouchers/"),
         ("voucher", f"/company/vouchers/{voucher.pk}/"),
         ("applications", "/company/applications/"),
+        ("declarations", "/company/declarations/"),
+        ("inbox", "/company/inbox/"),
     ]:
         phone_page.goto(site_url + path)
         step(phone_page, shot, check_a11y, f"phone-{name}")
@@ -151,3 +153,54 @@ def voucher_owner(programme, company, centre, bob, centre_engineer):
     voucher = approve_application(application=application, by=bob).voucher
     redeem(voucher=voucher, billed_amount=Decimal("10000.00"), by=centre_engineer)
     return company.clerk, voucher
+
+
+@pytest.fixture
+def reimbursed_voucher(chengdu, alice, centre, company, bob, centre_engineer):
+    """星河's voucher in a reimburse programme, 5,000 yuan already redeemed."""
+    from decimal import Decimal
+
+    from vouchers.services.applications import approve_application
+    from vouchers.services.redemption import redeem
+
+    programme = builders.programme(
+        authority=chengdu, manager=alice, providers=[centre], settlement_mode="reimburse"
+    )
+    application = builders.submitted_application(
+        programme=programme, entity=company, provider=centre
+    )
+    voucher = approve_application(application=application, by=bob).voucher
+    redeem(voucher=voucher, billed_amount=Decimal("10000.00"), by=centre_engineer)
+    return voucher
+
+
+def log_in(page, site_url, user):
+    page.goto(site_url + "/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "pass")
+    page.locator("main form button[type=submit]").click()
+
+
+def test_a_company_reads_its_voucher_and_files_a_claim(
+    page, site_url, shot, check_a11y, reimbursed_voucher, company, evidence
+):
+    log_in(page, site_url, company.clerk)
+    page.goto(site_url + "/company/vouchers/")
+    step(page, shot, check_a11y, "wallet")
+    page.get_by_role("link", name=reimbursed_voucher.code).click()
+    expect(page.get_by_test_id("remaining")).to_have_text("¥45,000.00")
+    expect(page.locator(".chart svg, .chart canvas").first).to_be_visible()
+    step(page, shot, check_a11y, "voucher-with-chart")
+    page.get_by_role("link", name="提交报销").click()
+    page.fill("#id_invoice_number", "04400001")
+    page.fill("#id_invoice_date", "2024-05-31")
+    page.fill("#id_invoice_amount", "10000.00")
+    page.fill("#id_amount", "5000.00")
+    page.fill("#id_service_start", "2024-05-01")
+    page.fill("#id_service_end", "2024-05-31")
+    page.set_input_files("#id_invoice_file", str(evidence))
+    page.set_input_files("#id_delivery_proof", str(evidence))
+    step(page, shot, check_a11y, "claim-form")
+    submit_form(page)
+    expect(page.get_by_test_id("status")).to_have_text("已提交")
+    step(page, shot, check_a11y, "claim-filed")
