@@ -33,6 +33,11 @@ def mask_email(email: str) -> str:
     return f"{local[:2]}***@{domain}"
 
 
+def mask_name(name: str) -> str:
+    """王经理 -> 王**: who it is for a colleague, not a name to collect."""
+    return f"{name[0]}{'*' * max(len(name) - 1, 1)}" if name else "***"
+
+
 def whom_to_ask(credit_code: str) -> str | None:
     """Who administers the entity already registered with this credit code, masked;
     None if it is not registered yet."""
@@ -43,7 +48,7 @@ def whom_to_ask(credit_code: str) -> str | None:
     if account is None:
         return "***"
     admin = account.admin
-    return f"{admin.display_name or '***'} ({mask_email(admin.email)})"
+    return f"{mask_name(admin.display_name)} ({mask_email(admin.email)})"
 
 
 def already_registered(credit_code: str, contact: str) -> DomainError:

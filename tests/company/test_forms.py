@@ -128,6 +128,7 @@ def test_an_entity_already_registered_says_whom_to_ask(newcomer, company, clerk)
     response = newcomer.post("/company/register/", register_form(company.credit_code))
     error = field_error(response, "credit_code")
     assert "该单位已注册" in error and "cl***@xinghe.example" in error
+    assert clerk.display_name not in error and clerk.display_name[0] in error
     assert Entity.objects.filter(credit_code=company.credit_code).count() == 1
 
 

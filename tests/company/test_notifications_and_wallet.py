@@ -35,6 +35,17 @@ def test_every_status_change_notifies_each_staff_member_once(
     assert all(n.emailed_at for n in Notification.objects.all())
 
 
+def test_an_event_committed_after_a_later_one_was_scanned_still_notifies(application, clerk):
+    from company.models import NotificationScan
+    from vouchers.models import AuditEvent
+
+    submitted = AuditEvent.objects.get(action="application.submitted")
+    # As if a later event had been scanned before this one's transaction committed.
+    NotificationScan.objects.create(pk=1, scanned_through=submitted.pk + 5)
+    scan_audit_trail()
+    assert Notification.objects.filter(user=clerk, event=submitted).exists()
+
+
 def test_another_entitys_changes_do_not_reach_this_inbox(application, rival, clerk):
     scan_audit_trail()
     assert not Notification.objects.filter(user=rival.clerk).exists()
