@@ -4,7 +4,7 @@ its length (tests/company/test_query_counts.py)."""
 from collections import defaultdict
 
 from django.apps import apps
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -99,24 +99,25 @@ def spend_series(entries, series_name: str) -> dict:
 def timeline(application: Application) -> list[dict]:
     """Every audit event of the application, its contract and its voucher, oldest first,
     with the actor's role in this matter."""
-    objects = [("application", application.pk), ("contract", application.contract_id)]
-    voucher_id = Voucher.objects.filter(application=application).values_list("pk", flat=True)
-    objects += [("voucher", pk) for pk in voucher_id]
-    events = []
-    for object_type, pk in objects:
-        events += AuditEvent.objects.filter(object_type=object_type, object_id=str(pk))
-    events.sort(key=lambda e: (e.at, e.pk))
+    objects = Q(object_type="application", object_id=str(application.pk))
+    objects |= Q(object_type="contract", object_id=str(application.contract_id))
+    vouchers = Voucher.objects.filter(application=application).values_list("pk", flat=True)
+    for pk in vouchers:
+        objects |= Q(object_type="voucher", object_id=str(pk))
+    events = list(AuditEvent.objects.filter(objects).order_by("at", "pk"))
     roles = _roles(application, {e.actor_id for e in events if e.actor_id})
     return [{"event": e, "role": roles.get(e.actor_id)} for e in events]
 
 
 def _roles(application: Application, user_ids: set) -> dict:
-    """user id -> the role they hold for this application's entity or authority."""
-    memberships = Membership.objects.filter(user_id__in=user_ids).filter(
-        entity_id=application.entity_id
-    ) | Membership.objects.filter(
-        user_id__in=user_ids, authority_id=application.programme.authority_id
+    """user id -> the role they hold here: for the entity, the programme's authority or
+    the contract's provider."""
+    here = (
+        Q(entity_id=application.entity_id)
+        | Q(authority_id=application.programme.authority_id)
+        | Q(provider_id=application.contract.provider_id)
     )
+    memberships = Membership.objects.filter(here, user_id__in=user_ids)
     return {m.user_id: m.get_role_display() for m in memberships}
 
 

@@ -81,6 +81,13 @@ def test_the_timeline_shows_every_step_with_the_actors_role(as_clerk_en, applica
     assert "reviewer" in html and "missing scan" in html
 
 
+def test_the_timeline_names_the_provider_who_redeemed(as_clerk_en, voucher):
+    page = as_clerk_en.get(f"/company/applications/{voucher.application_id}/")
+    roles = {s["event"].action: s["role"] for s in page.context["timeline"]}
+    assert roles["voucher.redeem"] == "服务商对接人 / provider staff"
+    assert roles["application.approve"] == "审核员 / reviewer"
+
+
 def test_the_wallet_lists_the_voucher_with_what_is_left(as_clerk, voucher):
     html = as_clerk.get("/company/vouchers/").content.decode()
     assert voucher.code in html
