@@ -24,7 +24,9 @@ def test_the_home_page_fits_a_phone(phone_page, site_url, shot, check_a11y):
     expect(phone_page.get_by_role("link", name="打开公示栏")).to_be_visible()
     shot(phone_page, "home-phone")
     phone_page.get_by_role("button", name="显示菜单").click()
-    expect(phone_page.get_by_role("link", name="登录").first).to_be_visible()
+    menu = phone_page.locator("#site-nav")
+    expect(menu).to_have_class("navbar-collapse collapse show")  # opened, transition done
+    expect(menu.get_by_role("link", name="登录")).to_be_visible()
     shot(phone_page, "home-phone-menu")
     check_a11y(phone_page)
     width = phone_page.evaluate("() => document.documentElement.scrollWidth")
