@@ -1,12 +1,14 @@
 """Signing in and out, passwords, login throttling and the recent-authentication guard."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
+from django.views import View
 
-from web.auth import SESSION_KEY, recent_login_required
+from web.auth import SESSION_KEY, RecentLoginRequiredMixin, recent_login_required
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +161,25 @@ def test_confirming_refuses_to_send_the_user_to_another_site(client, clerk):
         "/accounts/confirm/", {"password": "pass", "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
+
+
+class _MoneyView(RecentLoginRequiredMixin, View):
+    def get(self, request):
+        return HttpResponse("done")
+
+
+def test_the_mixin_guards_a_class_based_view_the_same_way(client, clerk):
+    client.force_login(clerk)
+    view = _MoneyView.as_view()
+    assert view(_request(clerk, client)).content == b"done"
+    session = client.session
+    del session[SESSION_KEY]
+    session.save()
+    assert view(_request(clerk, client))["Location"].startswith("/accounts/confirm/")
+
+
+def test_a_visitor_is_sent_to_log_in_before_anything_else(client, clerk):
+    request = RequestFactory().get("/money/")
+    request.user = AnonymousUser()
+    request.session = client.session
+    assert _money_action(request)["Location"] == "/accounts/login/?next=/money/"

@@ -1,5 +1,6 @@
 """The site shell: home, layout, language, money formatting."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -65,3 +66,8 @@ def test_every_page_carries_a_csp_without_inline_script(client):
 
 def test_auth_pages_show_the_platform_name_not_the_host(client):
     assert "算力券服务平台" in client.get("/accounts/login/").content.decode()
+
+
+def test_htmx_requests_carry_the_csrf_token_from_the_body(client):
+    html = client.get("/").content.decode()
+    assert re.search(r"<body hx-headers='\{\"X-CSRFToken\": \"[A-Za-z0-9]{64}\"\}'", html)
