@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('vouchers', '0003_contract_number_key'),
+        ("vouchers", "0003_contract_number_key"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='objection_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='异议受理邮箱 / objection e-mail'),
+            model_name="programme",
+            name="objection_email",
+            field=models.EmailField(
+                blank=True, max_length=254, verbose_name="异议受理邮箱 / objection e-mail"
+            ),
         ),
     ]
