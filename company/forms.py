@@ -5,6 +5,7 @@ Labels are English msgids translated in locale/; choice labels stored in the mod
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
@@ -18,6 +19,7 @@ from company.uploads import validate_document
 from vouchers.models import Contract
 
 User = get_user_model()
+CENT = Decimal("0.01")  # the smallest amount a money field takes (never a float)
 
 # The industries the programmes' rules and the SME standard name (vouchers/rules/sme.py).
 INDUSTRIES = (
@@ -29,12 +31,11 @@ INDUSTRIES = (
 )
 
 
-def local_choices(choices, blank=False):
+def local_choices(choices):
     """Choices whose labels follow the reader's language, read at render time."""
 
     def build():
-        rows = [(value, localised(label)) for value, label in choices]
-        return [("", "---------"), *rows] if blank else rows
+        return [(value, localised(label)) for value, label in choices]
 
     return build
 
@@ -148,7 +149,7 @@ class ContractForm(forms.Form):
     service_start = forms.DateField(label=_("Service start"), widget=_date_input())
     service_end = forms.DateField(label=_("Service end"), widget=_date_input())
     value = forms.DecimalField(
-        label=_("Contract value (yuan)"), min_value=0.01, max_digits=16, decimal_places=2
+        label=_("Contract value (yuan)"), min_value=CENT, max_digits=16, decimal_places=2
     )
     accelerator_origin = forms.ChoiceField(
         label=_("Accelerator origin"), choices=local_choices(Contract.AcceleratorOrigin.choices)
@@ -191,10 +192,10 @@ class ClaimForm(forms.Form):
     invoice_number = forms.CharField(label=_("Invoice (发票) number"), max_length=40)
     invoice_date = forms.DateField(label=_("Invoice date"), widget=_date_input())
     invoice_amount = forms.DecimalField(
-        label=_("Invoice amount (yuan)"), min_value=0.01, max_digits=16, decimal_places=2
+        label=_("Invoice amount (yuan)"), min_value=CENT, max_digits=16, decimal_places=2
     )
     amount = forms.DecimalField(
-        label=_("Amount claimed (yuan)"), min_value=0.01, max_digits=16, decimal_places=2
+        label=_("Amount claimed (yuan)"), min_value=CENT, max_digits=16, decimal_places=2
     )
     service_start = forms.DateField(label=_("Service from"), widget=_date_input())
     service_end = forms.DateField(label=_("Service to"), widget=_date_input())

@@ -119,3 +119,12 @@ def test_a_returned_application_is_answered_and_resubmitted(
         f"Application #{draft.pk} is now returned",
         f"Application #{draft.pk} is now submitted",
     ]
+
+
+def test_a_visitor_finds_the_sign_up_from_the_home_page(client):
+    assert 'href="/company/sign-up/"' in client.get("/").content.decode()
+
+
+def test_a_newcomer_is_pointed_to_registering_their_entity(client, db):
+    client.force_login(builders.UserFactory(username="newcomer"))
+    assert 'href="/company/register/"' in client.get("/").content.decode()
