@@ -138,3 +138,12 @@ def test_the_claims_list_filters_by_status(as_clerk, claim):
         claim.invoice_number in as_clerk.get("/company/claims/?status=submitted").content.decode()
     )
     assert claim.invoice_number not in as_clerk.get("/company/claims/?status=paid").content.decode()
+
+
+def test_only_a_reimburse_voucher_offers_a_claim(as_clerk, voucher, application, bob):
+    from vouchers.services.applications import approve_application
+
+    deducted = approve_application(application=application, by=bob).voucher
+    claim_link = "/claim/"
+    assert claim_link in as_clerk.get(f"/company/vouchers/{voucher.pk}/").content.decode()
+    assert claim_link not in as_clerk.get(f"/company/vouchers/{deducted.pk}/").content.decode()
