@@ -2,17 +2,28 @@
 
 from django.urls import reverse
 
+from company.models import Claim
 from vouchers.models import Application, AuditEvent, Voucher
 
 STATUS_NAMES = {
     **{value: label for value, label in Application.Status.choices},
     **{value: label for value, label in Voucher.Status.choices},
+    **{value: label for value, label in Claim.Status.choices},
     "issue": "已发放 / issued",
     "activate": "已生效 / active",
     "expire": "已过期 / expired",
     "revoke": "已撤销 / revoked",
 }
-OBJECT_NAMES = {"application": ("申请", "Application"), "voucher": ("算力券", "Voucher")}
+OBJECT_NAMES = {
+    "application": ("申请", "Application"),
+    "voucher": ("算力券", "Voucher"),
+    "claim": ("报销申请", "Claim"),
+}
+LINKS = {
+    "application": "company:application",
+    "voucher": "company:voucher",
+    "claim": "company:claim",
+}
 
 
 # What each audited step of an application's life is called on its timeline.
@@ -59,6 +70,4 @@ def body(event: AuditEvent) -> str:
 
 
 def link(event: AuditEvent) -> str:
-    if event.object_type == "application":
-        return reverse("company:application", args=[event.object_id])
-    return reverse("company:voucher", args=[event.object_id])
+    return reverse(LINKS[event.object_type], args=[event.object_id])

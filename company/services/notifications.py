@@ -1,4 +1,4 @@
-"""Notifications of every status change of an entity's applications and vouchers.
+"""Notifications of every status change of an entity's applications, vouchers and claims.
 
 Hook: a scan of the append-only audit trail, not a `post_save` signal. The vouchers
 services write their audit events through `config.rows` (plain INSERTs, on the approval
@@ -20,10 +20,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership
-from company.models import Notification, NotificationScan
+from company.models import Claim, Notification, NotificationScan
 from vouchers.models import Application, AuditEvent, Voucher
 
-WATCHED = {"application": Application, "voucher": Voucher}
+WATCHED = {"application": Application, "voucher": Voucher, "claim": Claim}
 # Events that are not a change of status (a redemption changes only the amount used).
 QUIET_ACTIONS = {"application.create", "voucher.redeem"}
 LATE_COMMITS = 200

@@ -10,6 +10,7 @@ from company.forms import ClaimForm
 from company.models import Claim
 from company.selectors import provider_usage, redemptions, spend_series, vouchers_of
 from company.services.claims import file_claim
+from company.services.notifications import queue_scan
 from company.views.common import filtered_page, posted, run_service, uploaded
 from vouchers.models import Programme, Voucher
 from web.auth import recent_login_required
@@ -56,6 +57,7 @@ def new_claim(request, voucher_pk):
             ),
         )
         if claim is not None:
+            queue_scan()
             messages.success(request, _("Claim filed."))
             return redirect("company:claim", pk=claim.pk)
     return render(request, "company/claim_form.html", {"form": form, "voucher": found})

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from company.models import Claim
+from company.models import Claim, Notification
 from company.services.claims import file_claim
 from config.errors import DomainError
 from tests.company.conftest import EXE, PDF, PNG, upload
@@ -105,9 +105,15 @@ def claim_form(**changes):
     return form
 
 
-def test_the_claim_page_files_a_claim_and_shows_its_status(as_clerk, voucher):
-    response = as_clerk.post(f"/company/vouchers/{voucher.pk}/claim/", claim_form())
+def test_the_claim_page_files_a_claim_and_shows_its_status(
+    as_clerk, voucher, clerk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_clerk.post(f"/company/vouchers/{voucher.pk}/claim/", claim_form())
     claim = Claim.objects.get()
+    notice = Notification.objects.get(user=clerk, event__object_type="claim")
+    assert notice.subject_en == f"Claim #{claim.pk} is now submitted"
+    assert notice.link == f"/company/claims/{claim.pk}/"
     assert response.url == f"/company/claims/{claim.pk}/"
     page = as_clerk.get(response.url).content.decode()
     assert "已提交" in page and "¥4,000.00" in page
