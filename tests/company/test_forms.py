@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from accounts.models import Entity
+from accounts.models import Entity, User
 from tests import builders
 from tests.company.conftest import EXE, PDF, PNG, upload
 from vouchers.models import Contract
@@ -235,3 +235,16 @@ def test_the_declarations_history_keeps_every_date(as_clerk, company, clerk):
     )
     html = as_clerk.get("/company/declarations/").content.decode()
     assert "2024年1月5日" in html and "2024年6月1日" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [("zh-hans", "这个密码太常见了。"), ("en", "This password is too common.")],
+)
+def test_sign_up_applies_djangos_password_rules_in_the_readers_language(db, language, reason):
+    client = Client()
+    client.cookies["django_language"] = language
+    form = {"email": "a@b.example", "display_name": "A", "password": "password123"}
+    response = client.post("/company/sign-up/", {**form, "password_again": "password123"})
+    assert reason in field_error(response, "password")
+    assert not User.objects.filter(email="a@b.example").exists()
