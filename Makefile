@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format services services-stop worker beat
+.PHONY: demo test lint format services services-stop worker beat messages compilemessages
 
 $(BIN)/python:
 	python3 -m venv $(VENV)
@@ -16,6 +16,7 @@ demo: $(BIN)/python
 	$(PIP) install -r requirements.txt
 	$(BIN)/python manage.py migrate
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py company_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(BIN)/python
@@ -47,3 +48,10 @@ beat: $(BIN)/python
 	@test -n "$$REDIS_URL" || { echo 'REDIS_URL is not set: beat would send its tasks nowhere (see make services)' >&2; exit 1; }
 	@mkdir -p tmp
 	$(BIN)/celery -A config beat -l info -s tmp/celerybeat-schedule
+
+# Translations: source strings are English; Chinese lives in locale/zh_Hans (see web/README.md).
+messages: $(BIN)/python
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en -i ".venv/*" -i "tmp/*" -i "staticfiles/*" -i "bench/*" -i "tests/*"
+
+compilemessages: $(BIN)/python
+	$(BIN)/python manage.py compilemessages -i ".venv"

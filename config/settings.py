@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -75,18 +76,28 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "rest_framework",
     "drf_spectacular",
     "django_filters",
     "rules",
+    "django_htmx",
+    # The default config wraps the template loaders so "page.html#partial" renders.
+    "template_partials",
+    "axes",
     "accounts",
     "audit",
     "vouchers",
+    "web",
+    "company",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +105,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,7 +122,10 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "web.context_processors.site",
             ],
+            "builtins": ["template_partials.templatetags.partials"],
         },
     },
 ]
@@ -136,6 +153,8 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and address is refused before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -154,6 +173,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Vendored files only (web/static/vendor/<name>-<version>/), served by whitenoise with
+# hashed names; there is no build step and nothing is fetched from the internet.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Uploads live in MEDIA_ROOT, outside every static folder, and no URL serves that folder:
+# a file goes out only through a view that checks who asks (web.files.serve_private).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -184,6 +215,12 @@ CELERY_BEAT_SCHEDULE = {
         # After the closing job, so it checks the books that job just moved.
         "schedule": crontab(hour=2, minute=0),
     },
+    # The company portal's notifications of status changes made outside it (a
+    # reviewer's decision, a voucher's expiry): read from the audit trail every minute.
+    "company-notifications": {
+        "task": "company.tasks.scan_notifications_task",
+        "schedule": 60.0,
+    },
 }
 
 LOGGING = {
@@ -192,3 +229,44 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The site (web/): sign-in, language, security headers.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Every form renders with the site's Bootstrap layout and errors next to their field.
+FORM_RENDERER = "web.forms.SiteFormRenderer"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@compute-voucher.local")
+# A money action needs a password typed within this many minutes (web.auth).
+WEB_RECENT_LOGIN_MINUTES = int(os.environ.get("WEB_RECENT_LOGIN_MINUTES", "10"))
+
+# django-axes: five wrong passwords for one username from one address lock that pair out
+# for 15 minutes; a successful login clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/auth/locked_out.html"
+
+# Content-Security-Policy: scripts and styles only from this site, never inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# The company portal (company/): uploaded evidence, invoices and proofs of delivery are
+# refused above this size; links in its e-mails start with SITE_URL.
+COMPANY_UPLOAD_MAX_BYTES = int(os.environ.get("COMPANY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -1,9 +1,9 @@
-"""URLs: the back office (Django admin) at /admin/, the API schema, and / sending
-visitors to the back office until the portals exist."""
+"""URLs: the site (home, sign-in, language, public notice board: web.urls), the back
+office (Django admin) at /admin/ and the API schema. Each portal is one `include()` with
+its own namespace (`company:`, later `authority:`)."""
 
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 admin.site.site_header = "算力券管理后台 / Compute-voucher back office"
@@ -11,7 +11,8 @@ admin.site.site_title = "算力券 / compute vouchers"
 admin.site.index_title = "后台管理 / administration"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("", include("web.urls")),
+    path("company/", include("company.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

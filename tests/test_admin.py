@@ -114,12 +114,6 @@ def test_the_application_page_shows_the_evaluation_trace_rule_by_rule(client, ap
     assert application.evaluation["results"][0]["reason_en"] in page
 
 
-def test_root_redirects_to_the_back_office(client):
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == reverse("admin:index")
-
-
 def test_the_api_schema_is_served(client):
     assert client.get("/api/schema/").status_code == 200
 

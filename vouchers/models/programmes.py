@@ -69,6 +69,8 @@ class Programme(models.Model):
         Provider, related_name="programmes", verbose_name="指定服务商 / designated providers"
     )
     status = FSMField(default=Status.DRAFT, choices=Status.choices)
+    # Published on the public notice board: where anyone may object to an award in notice.
+    objection_email = models.EmailField("异议受理邮箱 / objection e-mail", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

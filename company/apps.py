@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CompanyConfig(AppConfig):
+    name = "company"
+    verbose_name = "申报端 / company portal"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,85 @@
+"""List filters and searches (django-filter), one per list page."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import EntityDeclaration
+from company.forms import local_choices
+from company.models import Claim, Notification
+from vouchers.models import Application, Programme, Voucher
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    search_fields: tuple = ()
+
+    def search(self, queryset, name, value):
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(condition)
+
+
+class ProgrammeFilter(SearchFilterSet):
+    settlement_mode = django_filters.ChoiceFilter(
+        label=_("Settlement mode"), choices=local_choices(Programme.SettlementMode.choices)
+    )
+    search_fields = ("name_zh", "name_en", "region_name", "code")
+
+    class Meta:
+        model = Programme
+        fields = ["q", "settlement_mode"]
+
+
+class ApplicationFilter(SearchFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=local_choices(Application.Status.choices)
+    )
+    search_fields = ("contract__number", "programme__name_zh", "programme__name_en")
+
+    class Meta:
+        model = Application
+        fields = ["q", "status"]
+
+
+class VoucherFilter(SearchFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=local_choices(Voucher.Status.choices)
+    )
+    search_fields = ("code", "programme__name_zh", "programme__name_en")
+
+    class Meta:
+        model = Voucher
+        fields = ["q", "status"]
+
+
+class ClaimFilter(SearchFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=local_choices(Claim.Status.choices)
+    )
+    search_fields = ("invoice_number", "voucher__code")
+
+    class Meta:
+        model = Claim
+        fields = ["q", "status"]
+
+
+class NotificationFilter(SearchFilterSet):
+    unread = django_filters.BooleanFilter(
+        label=_("Unread only"), field_name="read_at", lookup_expr="isnull"
+    )
+    search_fields = ("subject_zh", "subject_en")
+
+    class Meta:
+        model = Notification
+        fields = ["q", "unread"]
+
+
+class DeclarationFilter(SearchFilterSet):
+    fiscal_year = django_filters.NumberFilter(label=_("Revenue year"))
+    search_fields = ("industry", "registered_region")
+
+    class Meta:
+        model = EntityDeclaration
+        fields = ["q", "fiscal_year"]

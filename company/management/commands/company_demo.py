@@ -1,0 +1,34 @@
+"""After `load_demo`: the demo entities were registered by the back office, so give each
+a portal admin (its first staff member) and fill their inboxes from the audit trail."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Entity, Membership
+from company.models import CompanyAccount
+from company.services.notifications import scan_audit_trail
+
+
+class Command(BaseCommand):
+    help = "Prepare the demo entities for the company portal (admins, inboxes)."
+
+    def handle(self, *args, **options):
+        admins = 0
+        for entity in Entity.objects.filter(company_account__isnull=True).order_by("pk"):
+            admins += self._make_admin(entity)
+        notified = 0
+        while batch := scan_audit_trail():
+            notified += len(batch)
+        self.stdout.write(f"Company portal: {admins} entity admin(s), {notified} notification(s).")
+
+    @transaction.atomic
+    def _make_admin(self, entity) -> int:
+        staff = Membership.objects.filter(entity=entity, role=Membership.Role.ENTITY_STAFF)
+        first = staff.select_related("user").order_by("pk").first()
+        declaration = entity.current_declaration()
+        if first is None or declaration is None:
+            return 0
+        CompanyAccount.objects.create(
+            entity=entity, admin=first.user, region_code=declaration.registered_region
+        )
+        return 1

@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from accounts.models import Entity
+from vouchers.models import Voucher
+from vouchers.models.fields import MoneyField, positive_money
+
+
+class Claim(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "已提交 / submitted"
+        VERIFIED = "verified", "已核验 / verified"
+        PAID = "paid", "已兑付 / paid"
+        REJECTED = "rejected", "已驳回 / rejected"
+
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="claims")
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="claims")
+    invoice_number = models.CharField("发票号码 / invoice number", max_length=40)
+    # The number as one key (same normalisation as contract numbers): what uniqueness uses.
+    invoice_key = models.CharField(max_length=80, editable=False)
+    invoice_date = models.DateField("开票日期 / invoice date")
+    invoice_amount = MoneyField("发票金额 / invoice amount", validators=[positive_money])
+    amount = MoneyField("申请金额 / amount claimed", validators=[positive_money])
+    service_start = models.DateField("服务开始 / service from")
+    service_end = models.DateField("服务结束 / service to")
+    invoice_file = models.FileField("发票文件 / invoice file", upload_to="claims/%Y/")
+    delivery_proof = models.FileField("交付证明 / proof of delivery", upload_to="claims/%Y/")
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报销申请 / claim"
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "invoice_key"], name="claim_invoice_unique_per_entity"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, amount__lte=F("invoice_amount")),
+                name="claim_amount_within_invoice",
+            ),
+            models.CheckConstraint(
+                condition=Q(service_end__gte=F("service_start")), name="claim_period_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.invoice_number} · {self.amount}"

@@ -1,0 +1,155 @@
+"""Reimburse-mode claims: filed against the entity's own active voucher in a reimburse
+programme, for at most the invoice, once per invoice, with files checked by content."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from audit.models import AuditEvent
+from company.models import Claim, Notification
+from company.services.claims import file_claim
+from config.errors import DomainError
+from tests.company.conftest import EXE, PDF, PNG, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def claim_fields(**changes):
+    fields = {
+        "invoice_number": "FP-0002",
+        "invoice_date": date(2024, 5, 31),
+        "invoice_amount": Decimal("8000.00"),
+        "amount": Decimal("4000.00"),
+        "service_start": date(2024, 5, 1),
+        "service_end": date(2024, 5, 31),
+        "invoice_file": upload("invoice.pdf"),
+        "delivery_proof": upload("proof.png", PNG, "image/png"),
+    }
+    fields.update(changes)
+    return fields
+
+
+def test_a_claim_is_filed_and_audited(voucher, company, clerk):
+    claim = file_claim(entity=company, voucher=voucher, by=clerk, **claim_fields())
+    assert claim.status == Claim.Status.SUBMITTED
+    event = AuditEvent.objects.get(action="claim.submitted", object_id=str(claim.pk))
+    assert event.after["amount"] == "4000.00"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"amount": Decimal("8000.01")}, "amount"),
+        ({"amount": Decimal("0")}, "amount"),
+        ({"invoice_amount": Decimal("-1")}, "invoice_amount"),
+        ({"invoice_number": "  "}, "invoice_number"),
+        ({"service_end": date(2024, 4, 1)}, "service_end"),
+    ],
+)
+def test_a_claim_with_a_bad_figure_is_refused_naming_the_field(
+    voucher, company, clerk, changes, field
+):
+    with pytest.raises(DomainError) as refused:
+        file_claim(entity=company, voucher=voucher, by=clerk, **claim_fields(**changes))
+    assert refused.value.field == field
+    assert not Claim.objects.exists()
+
+
+def test_the_same_invoice_is_claimed_once_however_it_is_typed(claim, voucher, company, clerk):
+    with pytest.raises(DomainError) as refused:
+        file_claim(
+            entity=company, voucher=voucher, by=clerk, **claim_fields(invoice_number=" fp-0001")
+        )
+    assert refused.value.field == "invoice_number"
+    assert Claim.objects.count() == 1
+
+
+def test_a_claim_against_another_entitys_voucher_is_refused(voucher, rival):
+    with pytest.raises(DomainError) as refused:
+        file_claim(entity=rival, voucher=voucher, by=rival.clerk, **claim_fields())
+    assert refused.value.field == "voucher"
+
+
+def test_a_claim_in_a_provider_deducts_programme_is_refused(application, company, clerk, bob):
+    from vouchers.services.applications import approve_application
+
+    issued = approve_application(application=application, by=bob).voucher
+    with pytest.raises(DomainError) as refused:
+        file_claim(entity=company, voucher=issued, by=clerk, **claim_fields())
+    assert refused.value.field == "voucher"
+
+
+def test_a_claim_against_a_revoked_voucher_is_refused(voucher, company, clerk, bob):
+    from vouchers.services.closing import revoke_voucher
+
+    revoke_voucher(voucher=voucher, by=bob, reason="合同解除")
+    voucher.refresh_from_db()
+    with pytest.raises(DomainError) as refused:
+        file_claim(entity=company, voucher=voucher, by=clerk, **claim_fields())
+    assert refused.value.field == "voucher"
+
+
+def claim_form(**changes):
+    form = {
+        "invoice_number": "FP-0009",
+        "invoice_date": "2024-05-31",
+        "invoice_amount": "8000.00",
+        "amount": "4000.00",
+        "service_start": "2024-05-01",
+        "service_end": "2024-05-31",
+        "invoice_file": upload("invoice.pdf"),
+        "delivery_proof": upload("proof.pdf"),
+    }
+    form.update(changes)
+    return form
+
+
+def test_the_claim_page_files_a_claim_and_shows_its_status(
+    as_clerk, voucher, clerk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_clerk.post(f"/company/vouchers/{voucher.pk}/claim/", claim_form())
+    claim = Claim.objects.get()
+    notice = Notification.objects.get(user=clerk, event__object_type="claim")
+    assert notice.subject_en == f"Claim #{claim.pk} is now submitted"
+    assert notice.link == f"/company/claims/{claim.pk}/"
+    assert response.url == f"/company/claims/{claim.pk}/"
+    page = as_clerk.get(response.url).content.decode()
+    assert "已提交" in page and "¥4,000.00" in page
+    download = as_clerk.get(f"/company/claims/{claim.pk}/invoice/")
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_the_claim_page_refuses_a_program_disguised_as_an_invoice(as_clerk_en, voucher):
+    form = claim_form(invoice_file=upload("invoice.pdf", EXE))
+    response = as_clerk_en.post(f"/company/vouchers/{voucher.pk}/claim/", form)
+    assert "Only PDF, JPEG or PNG" in " ".join(response.context["form"].errors["invoice_file"])
+    assert not Claim.objects.exists()
+
+
+def test_the_claim_page_shows_the_service_refusal_next_to_the_field(as_clerk_en, voucher):
+    form = claim_form(amount="9000.00")
+    response = as_clerk_en.post(f"/company/vouchers/{voucher.pk}/claim/", form)
+    assert response.context["form"].errors["amount"] == ["the claim exceeds the invoice"]
+
+
+def test_the_claim_page_says_usage_records_are_not_available_without_billing(as_clerk, claim):
+    page = as_clerk.get(f"/company/claims/{claim.pk}/").content.decode()
+    assert "本平台暂未接入服务商用量记录" in page
+
+
+def test_the_claims_list_filters_by_status(as_clerk, claim):
+    assert (
+        claim.invoice_number in as_clerk.get("/company/claims/?status=submitted").content.decode()
+    )
+    assert claim.invoice_number not in as_clerk.get("/company/claims/?status=paid").content.decode()
+
+
+def test_only_a_reimburse_voucher_offers_a_claim(as_clerk, voucher, application, bob):
+    from vouchers.services.applications import approve_application
+
+    deducted = approve_application(application=application, by=bob).voucher
+    claim_link = "/claim/"
+    assert claim_link in as_clerk.get(f"/company/vouchers/{voucher.pk}/").content.decode()
+    assert claim_link not in as_clerk.get(f"/company/vouchers/{deducted.pk}/").content.decode()

@@ -1,0 +1,130 @@
+"""The portal end to end through its pages: sign up, register, declare, check, apply,
+submit; then the reviewer's return reaches the inbox, and the answer is resubmitted."""
+
+import pytest
+from django.core import mail
+
+from accounts.models import Entity, Membership
+from company.models import CompanyAccount, Notification
+from company.tasks import scan_notifications_task
+from tests import builders
+from tests.company.conftest import upload
+from vouchers.models import Application
+from vouchers.services.applications import return_application
+
+pytestmark = pytest.mark.django_db
+
+CONTRACT = {
+    "number": "HT-2024-001",
+    "signed_on": "2024-03-01",
+    "service_start": "2024-03-01",
+    "service_end": "2024-12-31",
+    "value": "200000.00",
+    "accelerator_origin": "domestic",
+    "accelerator_hours": "1000",
+    "purpose": "model_training",
+}
+
+
+def sign_up_and_register(client, code):
+    page = client.post(
+        "/company/sign-up/",
+        {
+            "email": "Wang@Tianfu.example",
+            "display_name": "王经理",
+            "password": "a-long-enough-passphrase",
+            "password_again": "a-long-enough-passphrase",
+        },
+    )
+    assert page.status_code == 302 and page.url == "/company/register/"
+    page = client.post(
+        "/company/register/",
+        {
+            "name": "成都天府模型科技有限公司",
+            "credit_code": code,
+            "kind": "enterprise",
+            "region_code": "510100",
+            "legal_representative": "王五",
+        },
+    )
+    assert page.status_code == 302, page.content.decode()
+    return Entity.objects.get(credit_code=code)
+
+
+def declare(client):
+    page = client.post(
+        "/company/declarations/new/",
+        {
+            "declared_on": "2024-05-01",
+            "fiscal_year": "2023",
+            "registered_region": "510100",
+            "industry": "65",
+            "employees": "80",
+            "prior_year_revenue": "30000000.00",
+            "evidence": upload(),
+        },
+    )
+    assert page.status_code == 302, page.content.decode()
+
+
+def test_a_company_signs_up_registers_declares_applies_and_submits(client, programme, centre):
+    entity = sign_up_and_register(client, builders.credit_code())
+    membership = Membership.objects.get(entity=entity)
+    assert membership.role == Membership.Role.ENTITY_STAFF
+    assert CompanyAccount.objects.get(entity=entity).admin == membership.user
+    declare(client)
+
+    trace = client.get(f"/company/programmes/{programme.pk}/?provider={centre.pk}&value=200000")
+    assert "可获补贴 100,000.00 元" in trace.content.decode()
+
+    page = client.post(
+        f"/company/programmes/{programme.pk}/apply/", {**CONTRACT, "provider": centre.pk}
+    )
+    application = Application.objects.get(entity=entity)
+    assert page.url == f"/company/applications/{application.pk}/"
+    assert application.status == "draft"
+
+    assert client.get(f"/company/applications/{application.pk}/submit/").status_code == 200
+    client.post(f"/company/applications/{application.pk}/submit/")
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_a_returned_application_is_answered_and_resubmitted(
+    as_clerk, draft, clerk, bob, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        as_clerk.post(f"/company/applications/{draft.pk}/submit/")
+    return_application(application=draft, by=bob, note="请补充合同扫描件")
+    with django_capture_on_commit_callbacks(execute=True):
+        scan_notifications_task.delay()
+    inbox = as_clerk.get("/company/inbox/").content.decode()
+    assert f"申请 #{draft.pk} 状态变更：退回补正" in inbox
+    assert any("请补充合同扫描件" in m.body for m in mail.outbox)
+
+    edited = {**CONTRACT, "provider": draft.contract.provider_id, "value": "300000.00"}
+    page = as_clerk.post(f"/company/applications/{draft.pk}/edit/", edited)
+    assert page.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        as_clerk.post(f"/company/applications/{draft.pk}/submit/")
+    draft.refresh_from_db()
+    assert (draft.status, draft.entitlement, draft.contract.value) == (
+        "submitted",
+        150000,
+        300000,
+    )
+    subjects = Notification.objects.filter(user=clerk).order_by("pk")
+    assert [n.subject_en for n in subjects] == [
+        f"Application #{draft.pk} is now submitted",
+        f"Application #{draft.pk} is now returned",
+        f"Application #{draft.pk} is now submitted",
+    ]
+
+
+def test_a_visitor_finds_the_sign_up_from_the_home_page(client):
+    assert 'href="/company/sign-up/"' in client.get("/").content.decode()
+
+
+def test_a_newcomer_is_pointed_to_registering_their_entity(client, db):
+    client.force_login(builders.UserFactory(username="newcomer"))
+    assert 'href="/company/register/"' in client.get("/").content.decode()

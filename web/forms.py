@@ -1,0 +1,45 @@
+from django.contrib.auth.forms import AuthenticationForm
+from django.forms import BoundField
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+WIDGET_SELECTS = {"select", "selectmultiple", "nullbooleanselect"}
+WIDGET_CHECKS = {"checkbox", "radioselect", "checkboxselectmultiple"}
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with labels of our own wording (and translations)."""
+
+    error_messages = {
+        "invalid_login": _("The username or the password is not correct."),
+        "inactive": _("This account is inactive."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username")
+        self.fields["password"].label = _("Password")
+
+
+class SiteBoundField(BoundField):
+    """Bootstrap classes and error wiring on every widget, so `{{ form }}` needs nothing."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        kind = self.widget_type
+        css = "form-select" if kind in WIDGET_SELECTS else "form-control"
+        if kind in WIDGET_CHECKS:
+            css = "form-check-input"
+        # Django itself adds aria-invalid and points aria-describedby at "<id>_error".
+        if self.form.is_bound and self.errors:
+            css += " is-invalid"
+        attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
+        return attrs
+
+
+class SiteFormRenderer(TemplatesSetting):
+    """The project's form layout (templates/web/forms/): label, widget, help, errors."""
+
+    form_template_name = "web/forms/form.html"
+    field_template_name = "web/forms/field.html"
+    bound_field_class = SiteBoundField

@@ -1,0 +1,1 @@
+"""The site shell: layout, sign-in, language, public notice board."""

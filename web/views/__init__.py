@@ -1,0 +1,1 @@
+"""Pages of the site shell: home, sign-in confirmation, the public notice board."""
