@@ -9,7 +9,7 @@ applications and 20,000 vouchers (`load`, below: the one place here that writes 
 set-wise, with `bulk_create`, since the services write one row at a time and would take
 hours), then requests each page through Django's test client (middleware, session,
 permissions and templates included) and writes the medians to
-docs/benchmarks-portal.md. `--help` lists the knobs.
+its section of docs/benchmarks.md. `--help` lists the knobs.
 
 `load()` and `measure()` use whatever database Django is configured for, so the smoke
 test (tests/company/test_bench_portal.py) runs them small on pytest's test database.
@@ -46,6 +46,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Authority, Entity, EntityDeclaration, Membership, User
 from accounts.services import register_provider
+from bench import report
 from vouchers.demo import brief_programmes
 from vouchers.models import Application, Contract, Programme, Voucher
 from vouchers.services import codes
@@ -275,9 +276,9 @@ def measure(world: World, *, repeat: int = 30) -> list[Timing]:
     return results
 
 
-def report(timings: list[Timing], *, world: World, totals: dict, command: str) -> list[str]:
+def report_lines(timings: list[Timing], *, world: World, totals: dict, command: str) -> list[str]:
     lines = [
-        "# Benchmarks: the company portal's list pages",
+        "## The company portal's list pages (bench/portal_pages.py)",
         "",
         f"Command: `{command}`",
         "",
@@ -310,7 +311,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--database", default="bench_portal", help="scratch database name")
     parser.add_argument(
-        "--output", default=str(ROOT / "docs" / "benchmarks-portal.md"), help="'' for none"
+        "--output", default=str(ROOT / "docs" / "benchmarks.md"), help="'' for none"
     )
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
@@ -331,10 +332,12 @@ def main(argv=None) -> int:
         "repeat": args.repeat,
     }
     command = "DATABASE_URL=postgres://… .venv/bin/python bench/portal_pages.py"
-    lines = report(timings, world=world, totals=totals, command=command)
+    lines = report_lines(timings, world=world, totals=totals, command=command)
     print("\n".join(lines))
     if args.output:
-        Path(args.output).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        section = report.markers("bench/portal_pages.py")
+        text = "\n".join([section[0], *lines, section[1]])
+        report.write_section(Path(args.output), text, section)
     return 0 if all(t.median_ms < 300 for t in timings) else 1
 
 

@@ -5,7 +5,7 @@ largest programme's board measured as a visitor sees it (no login).
     DATABASE_URL=postgres://postgres@127.0.0.1:54329/voucher .venv/bin/python bench/public_board.py
 
 Like the portal bench it works in a scratch database (`bench_board`) that it creates,
-migrates, fills and drops, and writes its table to docs/benchmarks-public-board.md.
+migrates, fills and drops, and writes its table to its section of docs/benchmarks.md.
 """
 
 # ruff: noqa: E402  (Django must be set up before the models are imported)
@@ -34,7 +34,7 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench import portal_pages
+from bench import portal_pages, report
 from vouchers.models import Programme
 
 
@@ -70,9 +70,9 @@ def measure(*, repeat: int) -> list[tuple]:
     return rows, programme.n
 
 
-def report(rows, *, awards: int, args) -> list[str]:
+def report_lines(rows, *, awards: int, args) -> list[str]:
     lines = [
-        "# Benchmarks: the public notice board",
+        "## The public notice board (bench/public_board.py)",
         "",
         "Command: `DATABASE_URL=postgres://… .venv/bin/python bench/public_board.py`",
         "",
@@ -101,7 +101,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--database", default="bench_board", help="scratch database name")
     parser.add_argument(
-        "--output", default=str(ROOT / "docs" / "benchmarks-public-board.md"), help="'' for none"
+        "--output", default=str(ROOT / "docs" / "benchmarks.md"), help="'' for none"
     )
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
@@ -114,10 +114,12 @@ def main(argv=None) -> int:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         rows, awards = measure(repeat=args.repeat)
-    lines = report(rows, awards=awards, args=args)
+    lines = report_lines(rows, awards=awards, args=args)
     print("\n".join(lines))
     if args.output:
-        Path(args.output).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        section = report.markers("bench/public_board.py")
+        text = "\n".join([section[0], *lines, section[1]])
+        report.write_section(Path(args.output), text, section)
     return 0 if all(row[3] < 300 for row in rows) else 1
 
 

@@ -1,5 +1,5 @@
-"""The approval benchmark's report: its section of docs/benchmarks.md, which it rewrites
-each time, leaving the history below it as it is."""
+"""The benchmarks' reports: each rewrites its own marked section of docs/benchmarks.md,
+leaving the others and the history below them as they are."""
 
 import os
 import re
@@ -12,7 +12,14 @@ from django.db import connection
 from django.utils import timezone
 
 FLOOR_PER_SECOND, FLOOR_REVIEWERS = 50, 16  # issue 6: a programme's year in under a minute
-SECTION = ("<!-- bench/approvals.py: begin -->", "<!-- bench/approvals.py: end -->")
+
+
+def markers(script: str) -> tuple[str, str]:
+    """The comments around a benchmark's own section of docs/benchmarks.md."""
+    return f"<!-- {script}: begin -->", f"<!-- {script}: end -->"
+
+
+SECTION = markers("bench/approvals.py")
 REPRODUCE_ON = "postgres://postgres@127.0.0.1:54329/voucher"
 CHECKED = """\
 Approvals/s: successful approvals from the common start to the last reviewer's finish,
@@ -92,13 +99,13 @@ def section(*, about: dict, results: list, statements: int, options: list[str]) 
     )
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace the section this script wrote last time, or put it under the title;
-    what is below it is the history and stays."""
+def write_section(path: Path, text: str, section: tuple[str, str] = SECTION) -> None:
+    """Replace the section a script wrote last time (between its `markers`), or put it
+    under the title; every other section, and the history below them, stays."""
     old = path.read_text() if path.exists() else "# Benchmarks\n"
-    if SECTION[0] in old:
-        head, rest = old.split(SECTION[0], 1)
-        new = head + text + rest.split(SECTION[1], 1)[1]
+    if section[0] in old:
+        head, rest = old.split(section[0], 1)
+        new = head + text + rest.split(section[1], 1)[1]
     else:
         title, _, rest = old.partition("\n")
         new = f"{title}\n\n{text}\n{rest}"

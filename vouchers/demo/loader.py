@@ -164,7 +164,11 @@ def _ensure_programme(demo: Demo, entry: dict) -> None:
         demo.programmes[entry["key"]] = world.programme(
             manager=manager,
             providers=[demo.providers[key] for key in entry["providers"]],
-            fields=programme_fields(entry, authority=authority, year=demo.today.year),
+            fields={
+                **programme_fields(entry, authority=authority, year=demo.today.year),
+                # Where the public board sends objections during a notice period.
+                "objection_email": f"gongshi-{entry['key']}@example.gov.cn",
+            },
             rules=entry["rules"],
             funding_sources=entry["funding_sources"],
         )
