@@ -181,6 +181,13 @@ def test_a_provider_off_the_list_fails():
     assert result.figures == {"provider_id": "7", "designated_provider_ids": "1,2"}
 
 
+def test_its_reason_names_the_provider_a_person_knows():
+    contract = {"provider_id": 7, "provider_name": "申城通用云计算有限公司"}
+    result = judge({"kind": "designated_provider"}, contract=contract)
+    assert "申城通用云计算有限公司" in result.reason_zh
+    assert "申城通用云计算有限公司" in result.reason_en
+
+
 # not_related_party
 
 

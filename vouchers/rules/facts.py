@@ -41,6 +41,7 @@ class ContractFacts:
     project_class: str = "normal"  # "normal" | "major"
     filed_model_service: bool = False  # foundation-model service filed with the CAC
     paid_in_full: bool = False
+    provider_name: str = ""  # for the reasons; rules compare the id
 
 
 @dataclass(frozen=True)

@@ -100,12 +100,14 @@ def designated_provider(params: dict, facts: Facts) -> RuleResult:
     provider_id = facts.contract.provider_id
     designated = facts.terms.designated_provider_ids
     passed = provider_id in designated
+    # A person reads the provider's name; the figures keep the id that was compared.
+    name = facts.contract.provider_name or f"#{provider_id}"
     if passed:
-        zh = f"服务商（编号 {provider_id}）在本项目指定服务商名单内"
-        en = f"the provider (id {provider_id}) is on the programme's designated list"
+        zh = f"服务商 {name} 在本项目指定服务商名单内"
+        en = f"the provider {name} is on the programme's designated list"
     else:
-        zh = f"服务商（编号 {provider_id}）不在本项目指定服务商名单内"
-        en = f"the provider (id {provider_id}) is not on the programme's designated list"
+        zh = f"服务商 {name} 不在本项目指定服务商名单内"
+        en = f"the provider {name} is not on the programme's designated list"
     listed = ",".join(str(pk) for pk in sorted(designated))
     return result(
         "designated_provider",

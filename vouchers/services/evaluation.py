@@ -51,6 +51,7 @@ def contract_facts(application: Application) -> ContractFacts:
         project_class=contract.project_class,
         filed_model_service=contract.filed_model_service,
         paid_in_full=contract.paid_in_full,
+        provider_name=provider.name,
     )
 
 
