@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import builders
+from vouchers.services import codes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -187,7 +188,7 @@ def test_a_company_reads_its_voucher_and_files_a_claim(
     log_in(page, site_url, company.clerk)
     page.goto(site_url + "/company/vouchers/")
     step(page, shot, check_a11y, "wallet")
-    page.get_by_role("link", name=reimbursed_voucher.code).click()
+    page.get_by_role("link", name=codes.display(reimbursed_voucher.code)).click()
     expect(page.get_by_test_id("remaining")).to_have_text("¥45,000.00")
     expect(page.locator(".chart svg, .chart canvas").first).to_be_visible()
     step(page, shot, check_a11y, "voucher-with-chart")
