@@ -1,4 +1,4 @@
-"""Every programme of the brief, built from `vouchers/demo/brief_programmes.py` through the
+"""Every programme of the brief, built from `vouchers/demo/brief_programmes/` through the
 services: an applicant its rules admit is entitled to exactly what the brief's arithmetic
 says, and the smallest change that breaks the programme's distinctive rule is refused
 with that rule's reason.  Then `load_demo`: twice on an empty database, every state."""
