@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "rules",
     "accounts",
     "vouchers",
+    "billing",
+    "api",
 ]
 
 MIDDLEWARE = [

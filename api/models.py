@@ -1,0 +1,1 @@
+"""Provider API keys and idempotent request records."""

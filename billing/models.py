@@ -1,0 +1,1 @@
+"""Usage records, usage files, reconciliation exceptions and settlements."""
