@@ -131,6 +131,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Providers' usage CSVs, kept for the record; never served (outside MEDIA and STATIC).
+USAGE_FILE_ROOT = Path(os.environ.get("USAGE_FILE_ROOT", BASE_DIR / "var" / "usage-files"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {

@@ -1,1 +1,0 @@
-"""Usage records, usage files, reconciliation exceptions and settlements."""
