@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "rules",
     "accounts",
@@ -139,6 +140,24 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "算力券 provider API",
+    "DESCRIPTION": "Vouchers, contracts, usage and settlements for compute providers.",
+    "VERSION": "1.0.0",
+    # The docs page serves Swagger UI from this app's static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "VoucherStatusEnum": "vouchers.models.Voucher.Status",
+        "ContractStatusEnum": "vouchers.models.Contract.ProviderStatus",
+        "UsageFileStatusEnum": ["queued", "running", "done", "failed"],
+    },
+}
+# Provider API (api/): requests per key, and the largest usage file accepted.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/min")
+API_MAX_USAGE_FILE_BYTES = int(os.environ.get("API_MAX_USAGE_FILE_BYTES", str(2 * 1024**3)))
 
 # Celery: with no REDIS_URL every task runs in-process at once (the embedded default);
 # with it, tasks go to Redis and a separate worker and beat run them.

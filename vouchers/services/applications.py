@@ -15,6 +15,7 @@ from vouchers.models import Application, CapUsage, Contract, LedgerAccount, Prog
 from vouchers.money import MoneyError, share_of, yuan
 from vouchers.services import audit, issuance, ledger
 from vouchers.services.caps import WITHIN_LIMIT, cap_exceeded, cap_usage
+from vouchers.services.contracts import refuse_if_disputed
 from vouchers.services.evaluation import evaluate_application, trace
 
 
@@ -189,6 +190,7 @@ def approve_application(*, application: Application, by, amount=None) -> Applica
     programme = application.programme
     try:
         with transaction.atomic():
+            refuse_if_disputed(application.contract_id)
             # Read without a lock: if the cap or the budget shrank in between, the
             # check constraints refuse the updates at the end.
             application, usage, available = _as_it_is_now(application)
