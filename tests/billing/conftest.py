@@ -3,13 +3,17 @@ contract HT-2024-001 (service 2024-03-01 to 2024-12-31); bob approved it, so 星
 an active voucher of 50,000 at rate 0.5, valid 2024-06-01 to 2025-05-31."""
 
 import itertools
+from decimal import Decimal
 
 import pytest
+from django.db.models import Sum
 
 from billing.ingest import ingest_records
+from billing.models import UsageRecord
 from billing.records import parse_records
 from tests import builders
-from vouchers.models import Voucher
+from vouchers.models import LedgerEntry, Voucher
+from vouchers.services import ledger
 from vouchers.services.applications import approve_application
 
 _ids = itertools.count(1)
@@ -38,17 +42,42 @@ def send(provider, raw: list) -> list[str]:
     records, errors = parse_records(raw)
     valid = [r for r in records if r is not None]
     statuses = iter(ingest_records(provider=provider, records=valid))
-    return [next(statuses) if r is not None else e.code for r, e in zip(records, errors)]
+    return [
+        next(statuses) if r is not None else e.code for r, e in zip(records, errors, strict=True)
+    ]
 
 
-def issue(programme, company, centre, reviewer, number, value="100000.00", **fields) -> Voucher:
+def issue(programme, company, centre, reviewer, number, value="100000.00", amount=None, **fields):
+    """A voucher on a new contract; `amount` approves less than the entitlement."""
     application = builders.submitted_application(
         programme=programme, entity=company, provider=centre, value=value, number=number, **fields
     )
-    approve_application(application=application, by=reviewer)
+    approve_application(application=application, by=reviewer, amount=amount and Decimal(amount))
     return Voucher.objects.get(application=application)
 
 
 @pytest.fixture
 def voucher(programme, company, centre, bob):
     return issue(programme, company, centre, bob, "HT-2024-001")
+
+
+def redeemed_by_entries(voucher) -> Decimal:
+    """What the ledger says the voucher redeemed: REDEEM entries out of its reserve,
+    less those back into it (corrections)."""
+    entries = LedgerEntry.objects.filter(voucher=voucher, kind=LedgerEntry.Kind.REDEEM)
+    out = entries.filter(debit__voucher=voucher).aggregate(s=Sum("amount"))["s"] or 0
+    back = entries.filter(credit__voucher=voucher).aggregate(s=Sum("amount"))["s"] or 0
+    return Decimal(out - back)
+
+
+def assert_ledger_holds(programme) -> None:
+    """check_ledger's invariants: balances equal entries; every voucher's redeemed equals
+    its REDEEM entries and its record subsidies, and never exceeds its face value."""
+    assert ledger.mismatched_balances(programme) == []
+    for voucher in Voucher.objects.filter(programme=programme):
+        subsidies = UsageRecord.objects.filter(voucher=voucher, status="redeemed").aggregate(
+            s=Sum("subsidy")
+        )["s"] or Decimal(0)
+        assert voucher.redeemed == redeemed_by_entries(voucher) == subsidies
+        assert voucher.redeemed + voucher.released <= voucher.face_value
+        assert voucher.reserve_account.balance == voucher.remaining
