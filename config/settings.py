@@ -175,6 +175,16 @@ CELERY_BEAT_SCHEDULE = {
         # for the whole of that day.
         "schedule": crontab(hour=0, minute=10),
     },
+    # Billing (billing/tasks.py). The daily close above is also `expire_vouchers`.
+    "billing-reconcile": {
+        "task": "billing.tasks.reconcile",
+        "schedule": crontab(minute="*/10"),
+    },
+    "billing-settlements-monthly": {
+        # The 2nd of each month, for the month before: late records have a day to arrive.
+        "task": "billing.tasks.build_settlements",
+        "schedule": crontab(day_of_month=2, hour=2, minute=0),
+    },
 }
 
 LOGGING = {

@@ -57,6 +57,13 @@ def issue(programme, company, centre, reviewer, number, value="100000.00", amoun
 
 
 @pytest.fixture
+def small_programme(chengdu, alice, centre):
+    """Chengdu's rules without a minimum award, so that vouchers of a few hundred yuan,
+    used up by a few records, can be issued."""
+    return builders.programme(authority=chengdu, manager=alice, providers=[centre], min_award=None)
+
+
+@pytest.fixture
 def voucher(programme, company, centre, bob):
     return issue(programme, company, centre, bob, "HT-2024-001")
 

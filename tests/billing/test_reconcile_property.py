@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 from billing.models import Settlement, UsageRecord
 from billing.reconcile import reconcile
 from billing.settlements import build_settlements
-from tests import builders
 from tests.billing.conftest import assert_ledger_holds, issue, send
 from vouchers.models import Voucher
 from vouchers.services import ledger
@@ -43,10 +42,8 @@ def rolled_back():
 
 
 @pytest.fixture
-def vouchers(chengdu, alice, company, centre, bob):
-    programme = builders.programme(
-        authority=chengdu, manager=alice, providers=[centre], min_award=None
-    )
+def vouchers(small_programme, company, centre, bob):
+    programme = small_programme
     made = [
         issue(programme, company, centre, bob, "HT-A", value=VALUE, amount="300.00"),
         issue(programme, company, centre, bob, "HT-B", value=VALUE, amount="500.00"),
