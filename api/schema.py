@@ -2,6 +2,7 @@
 without serializers at run time, described here for the docs) and the CSV upload."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, inline_serializer
 from rest_framework import serializers
 
@@ -77,12 +78,8 @@ IDEMPOTENCY = (
 )
 
 USAGE_FILE_REQUEST = {
-    "text/csv": {"type": "string", "format": "binary"},
-    "multipart/form-data": {
-        "type": "object",
-        "properties": {"file": {"type": "string", "format": "binary"}},
-        "required": ["file"],
-    },
+    "text/csv": OpenApiTypes.BINARY,
+    "multipart/form-data": inline_serializer("UsageFileUpload", {"file": serializers.FileField()}),
 }
 
 BATCH_EXAMPLES = [

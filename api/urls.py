@@ -1,7 +1,7 @@
 """/api/v1/: the provider integration API, its OpenAPI schema and its docs."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.errors import not_found
 from api.views.contracts import ContractConfirmation, ContractList
@@ -34,7 +34,7 @@ urlpatterns = [
         SpectacularAPIView.as_view(patterns=[path("api/v1/", include(endpoints))]),
         name="schema",
     ),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Anything else under /api/v1/ answers 404 in the API's error shape.
     re_path(r"^.*$", not_found),
 ]

@@ -64,7 +64,7 @@ class UsageRecords(ProviderView):
 
     @extend_schema(
         operation_id="usage_records_create",
-        request=schema.BATCH_REQUEST,
+        request={"application/json": schema.BATCH_REQUEST},
         responses={200: schema.BATCH_RESPONSE},
         parameters=[
             OpenApiParameter(

@@ -75,3 +75,23 @@ def rival_voucher(chengdu, alice, bob, rival):
 def signing_secret(centre):
     _, secret = set_signing(provider=centre, required=True)
     return secret
+
+
+@pytest.fixture
+def processed(django_capture_on_commit_callbacks):
+    """`with processed():` runs the tasks a request queued, in-process, as its transaction
+    commits (as without REDIS_URL), whatever broker the test run has."""
+    from contextlib import contextmanager
+
+    from config.celery import app
+
+    @contextmanager
+    def run_queued_tasks():
+        previous, app.conf.task_always_eager = app.conf.task_always_eager, True
+        try:
+            with django_capture_on_commit_callbacks(execute=True) as callbacks:
+                yield callbacks
+        finally:
+            app.conf.task_always_eager = previous
+
+    return run_queued_tasks
