@@ -40,6 +40,9 @@ class _Tap:
 def upload_chunks(request, signature) -> tuple[Iterator[bytes], str]:
     """(the file's chunks, its name) from a DRF request; 415 for another content type."""
     django_request = request._request
+    # WSGI bodies come with their length: refuse an oversized one before writing a byte.
+    if _declared_length(django_request) > settings.API_MAX_USAGE_FILE_BYTES:
+        raise PayloadTooLarge()
     content_type = (request.content_type or "").split(";")[0].strip().lower()
     tap = _Tap(django_request, signature)
     if content_type in CSV_TYPES:
@@ -52,6 +55,13 @@ def upload_chunks(request, signature) -> tuple[Iterator[bytes], str]:
         "send text/csv or multipart/form-data with a field named file",
         status_code=415,
     )
+
+
+def _declared_length(django_request) -> int:
+    try:
+        return int(django_request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _raw(tap: _Tap) -> Iterator[bytes]:

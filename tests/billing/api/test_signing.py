@@ -1,11 +1,16 @@
 """Request signing, for a provider that switched it on: X-Signature over the raw body."""
 
+import json
 import time
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from api.services.keys import set_signing
 from api.signing import sign
+from billing.models import UsageFile
 from tests.billing.api.helpers import error_of, record, signed
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +25,6 @@ def post(api, body: bytes, signature: str | None):
 
 @pytest.fixture
 def body(contract) -> bytes:
-    import json
-
     return json.dumps({"records": [record(contract.number)]}).encode()
 
 
@@ -96,9 +99,7 @@ def test_signing_covers_get_requests_with_an_empty_body(api, signing_secret):
     assert api.get("/api/v1/contracts", headers=headers).status_code == 200
 
 
-def test_a_usage_file_is_verified_as_it_streams(api, signing_secret, contract):
-    from billing.models import UsageFile
-
+def test_a_usage_file_is_verified_as_it_streams(settings, api, signing_secret, contract):
     csv = b"record_id,contract_number,period_start,period_end,amount,currency\n"
     good = api.post(
         "/api/v1/usage-files",
@@ -115,3 +116,21 @@ def test_a_usage_file_is_verified_as_it_streams(api, signing_secret, contract):
     )
     assert bad.status_code == 401
     assert list(UsageFile.objects.values_list("pk", flat=True)) == [good.json()["id"]]
+    assert len(list(Path(settings.USAGE_FILE_ROOT).rglob("*.csv"))) == 1
+
+
+def test_a_multipart_upload_is_verified_over_the_body_as_sent(api, signing_secret, contract):
+    body = encode_multipart(BOUNDARY, {"file": SimpleUploadedFile("june.csv", b"record_id\n")})
+
+    def upload(signature):
+        return api.post(
+            "/api/v1/usage-files",
+            body,
+            content_type=MULTIPART_CONTENT,
+            headers={"X-Signature": signature},
+        )
+
+    assert upload(signed(signing_secret, body)).status_code == 202
+    assert (
+        upload(signed(signing_secret, body.replace(b"record_id", b"record_ie"))).status_code == 401
+    )

@@ -106,6 +106,7 @@ def test_a_file_above_the_size_limit_is_refused(settings, api, contract):
     assert response.status_code == 413
     assert error_of(response)["code"] == "payload_too_large"
     assert not UsageFile.objects.exists()
+    assert not list(Path(settings.USAGE_FILE_ROOT).rglob("*.csv"))
 
 
 def test_the_file_is_kept_as_sent_outside_the_web_root(settings, api, contract):

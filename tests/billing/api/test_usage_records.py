@@ -184,3 +184,11 @@ def test_the_list_filters_by_contract_number_key_and_time(api, contract, centre,
     assert [r["contract_number"] for r in mine["results"]] == [contract.number]
     assert api.get(URL, {"since": "2999-01-01T00:00:00+08:00"}).json()["count"] == 0
     assert api.get(URL, {"since": "not a time"}).status_code == 400
+
+
+def test_a_body_above_the_upload_limit_is_refused_as_too_large(settings, api, contract):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = send(api, [record(contract.number) for _ in range(10)])
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "payload_too_large"
+    assert not UsageRecord.objects.exists()
