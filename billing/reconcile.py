@@ -122,12 +122,15 @@ def _reconcile_chunk(chunk: int, outcome: Outcome) -> bool:
             return False
         run, now = uuid.uuid4().hex, timezone.now()
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                _tune(cursor)
             _apply_records(cursor, voucher_ids, run, now)
             corrections.apply(cursor, voucher_ids=voucher_ids, run=run, now=now)
             _open_exceptions(cursor, run, now, voucher_ids)
         posted = post_run(voucher_ids=voucher_ids, run=run)
         outcome.runs.append(run)
-        outcome.vouchers += len(voucher_ids)
+        # Vouchers whose records moved (a claimed voucher may have been done meanwhile).
+        outcome.vouchers += posted.vouchers
         outcome.redeemed += posted.records
         outcome.exceptions += posted.exceptions
         outcome.subsidy += posted.subsidy
@@ -135,9 +138,11 @@ def _reconcile_chunk(chunk: int, outcome: Outcome) -> bool:
 
 
 # Every pending, non-correction record of the claimed vouchers, judged and priced in one
-# statement. `judged` gives the first reason that fails; `billed` keeps the contract's
-# running billed total (after what was already redeemed on it) within its value; `priced`
-# runs the subsidy window over what is left.
+# statement. `judged` gives the first reason that fails; `running` is one window pass
+# giving, in order, the contract's running billed total (after what was already redeemed
+# on it) and the running sum of shares. Amounts are >= 0, so the records within the
+# contract's value are a prefix of each voucher's order, and the running sum of shares of
+# a record in that prefix counts only records of the prefix: one pass serves both.
 APPLY_RECORDS = """
 WITH judged AS (
     SELECT r.id, r.amount, r.period_start, r.record_id, v.id AS voucher_id,
@@ -167,30 +172,21 @@ prior AS (
     WHERE voucher_id IN ({vouchers}) AND status = 'redeemed' AND corrects = ''
     GROUP BY voucher_id
 ),
-billed AS (
-    SELECT j.*, {fen_prior} + SUM({fen_amount}) OVER (
-             PARTITION BY j.voucher_id ORDER BY j.period_start, j.record_id {text_order}
-             ROWS UNBOUNDED PRECEDING) AS billed_fen,
-           {fen_value} AS value_fen
+running AS (
+    SELECT j.id, {fen_prior} + SUM({fen_amount}) OVER w AS billed_fen, {fen_value} AS value_fen,
+           {share} AS share_fen, SUM({share}) OVER w AS cum_fen, {fen_left} AS left_fen
     FROM judged j LEFT JOIN prior p ON p.voucher_id = j.voucher_id
     WHERE j.reason IS NULL
-),
-priced AS (
-    SELECT j.id, {share} AS share_fen, {fen_left} AS left_fen,
-           SUM({share}) OVER (
-             PARTITION BY j.voucher_id ORDER BY j.period_start, j.record_id {text_order}
-             ROWS UNBOUNDED PRECEDING) AS cum_fen
-    FROM billed j WHERE j.billed_fen <= j.value_fen
+    WINDOW w AS (PARTITION BY j.voucher_id ORDER BY j.period_start, j.record_id {text_order}
+                 ROWS UNBOUNDED PRECEDING)
 ),
 outcome AS (
     SELECT j.id, j.voucher_id, j.contract_id,
-           COALESCE(j.reason, CASE WHEN b.billed_fen > b.value_fen
+           COALESCE(j.reason, CASE WHEN p.billed_fen > p.value_fen
                                    THEN 'contract_value_exceeded' END) AS reason,
            {least}(p.left_fen, p.cum_fen) - {least}(p.left_fen, p.cum_fen - p.share_fen)
              AS subsidy_fen
-    FROM judged j
-    LEFT JOIN billed b ON b.id = j.id
-    LEFT JOIN priced p ON p.id = j.id
+    FROM judged j LEFT JOIN running p ON p.id = j.id
 )
 UPDATE billing_usagerecord
 SET status = CASE WHEN r.reason IS NULL THEN 'redeemed' ELSE 'exception' END,
@@ -203,6 +199,16 @@ SET status = CASE WHEN r.reason IS NULL THEN 'redeemed' ELSE 'exception' END,
 FROM outcome r
 WHERE billing_usagerecord.id = r.id
 """
+
+
+def _tune(cursor) -> None:
+    # The chunk's window sorts fit in memory instead of spilling to disk.
+    cursor.execute("SET LOCAL work_mem = '64MB'")
+    # A chunk need not wait for its WAL to reach the disk: if the server crashed before,
+    # the whole chunk (records, ledger, audit) would be lost together, the records would
+    # be pending again and the next run would redo it with the same result; a later
+    # synchronous commit (any other write) flushes it first anyway.
+    cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> None:
@@ -278,6 +284,22 @@ SET median_unit_price = excluded.median_unit_price, samples = excluded.samples
 """
 
 
+# PostgreSQL has the median built in, which sorts once instead of numbering every row.
+REFRESH_SKU_PRICES_POSTGRESQL = """
+INSERT INTO billing_skuprice (provider_id, sku, median_unit_price, samples)
+SELECT provider_id, sku, percentile_cont(0.5) WITHIN GROUP (ORDER BY amount / quantity), count(*)
+FROM billing_usagerecord
+WHERE quantity > 0 AND corrects = '' AND status IN ('pending', 'redeemed')
+GROUP BY provider_id, sku
+ON CONFLICT (provider_id, sku) DO UPDATE
+SET median_unit_price = excluded.median_unit_price, samples = excluded.samples
+"""
+
+
 def refresh_sku_prices() -> None:
+    """Recompute the usual prices, when there is anything to judge against them."""
+    if not UsageRecord.objects.filter(status=UsageRecord.Status.PENDING).exists():
+        return
+    sql = REFRESH_SKU_PRICES_POSTGRESQL if connection.vendor == "postgresql" else REFRESH_SKU_PRICES
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(REFRESH_SKU_PRICES)
+        cursor.execute(sql)

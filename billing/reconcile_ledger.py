@@ -27,6 +27,7 @@ AUDIT_CHUNK = 1000
 
 @dataclass
 class Posted:
+    vouchers: int = 0
     records: int = 0
     exceptions: int = 0
     subsidy: Decimal = ZERO
@@ -77,6 +78,7 @@ def post_run(*, voucher_ids: list[int], run: str) -> Posted:
         _post_entries(cursor, [vouchers[pk] for pk in moved], moved, run)
     _audit_vouchers(vouchers, totals, run)
     return Posted(
+        vouchers=len(totals),
         records=sum(t[1] for t in totals.values()),
         exceptions=sum(t[2] for t in totals.values()),
         subsidy=sum((t[0] for t in totals.values()), ZERO),

@@ -139,6 +139,10 @@ def _text(item: dict, name: str) -> str:
     if not isinstance(value, str):
         raise _Invalid(name, f"{name} 必须是字符串", f"{name} must be a string", "invalid_type")
     value = value.strip()
+    if "\x00" in value:  # PostgreSQL text cannot hold it; refuse it here, not with a 500
+        raise _Invalid(
+            name, f"{name} 含有空字符", f"{name} contains a NUL character", "invalid_character"
+        )
     limit = LIMITS.get(name, 128)
     if len(value) > limit:
         raise _Invalid(

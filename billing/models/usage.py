@@ -45,13 +45,22 @@ class UsageRecord(models.Model):
         EXCEPTION = "exception", "异常 / exception"
         REJECTED = "rejected", "已驳回 / rejected"
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="usage_records")
+    # Foreign keys without indexes of their own: the composite indexes below lead with
+    # them, and every index is written again when reconciliation updates a record.
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="usage_records", db_index=False
+    )
     record_id = models.CharField(max_length=128)
     contract_number = models.CharField(max_length=128)
     # vouchers.contract_numbers.number_key of contract_number: what matching compares.
     contract_key = models.CharField(max_length=128)
     contract = models.ForeignKey(
-        Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="usage_records"
+        Contract,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="usage_records",
+        db_index=False,
     )
     period_start = models.DateTimeField()
     period_end = models.DateTimeField()
@@ -69,7 +78,12 @@ class UsageRecord(models.Model):
     content_hash = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     voucher = models.ForeignKey(
-        Voucher, on_delete=models.PROTECT, null=True, blank=True, related_name="usage_records"
+        Voucher,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="usage_records",
+        db_index=False,
     )
     # Set when redeemed; a correction's may be negative (it takes subsidy back).
     subsidy = MoneyField(null=True, blank=True)
@@ -80,7 +94,12 @@ class UsageRecord(models.Model):
     received_at = models.DateTimeField()
     reconciled_at = models.DateTimeField(null=True, blank=True)
     usage_file = models.ForeignKey(
-        UsageFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="records"
+        UsageFile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="records",
+        db_index=False,
     )
 
     class Meta:
@@ -105,7 +124,6 @@ class UsageRecord(models.Model):
                 condition=Q(status="pending"),
                 name="usage_pending_contract",
             ),
-            models.Index(fields=["provider", "sku"], name="usage_provider_sku"),
             models.Index(fields=["voucher", "status"], name="usage_voucher_status"),
         ]
 
