@@ -133,3 +133,37 @@ BATCH_EXAMPLES = [
         },
     ),
 ]
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "field"],
+            "properties": {
+                "code": {"type": "string", "example": "invalid_code"},
+                "message": {"type": "string", "example": "券码校验位不符 / the check character…"},
+                "field": {"type": "string", "nullable": True, "example": "code"},
+            },
+        }
+    },
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """Every provider operation may answer 4XX in the one error shape (a spectacular
+    postprocessing hook): providers code their error handling against it."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    error = {
+        "description": "error: 400 bad input, 401 key or signature, 404 not found or not "
+        "yours, 405, 406, 413 too large, 415 media type, 422 idempotency key reused, "
+        "429 throttled",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for path, operations in result.get("paths", {}).items():
+        if path.startswith("/api/v1/"):
+            for operation in operations.values():
+                operation["responses"].setdefault("4XX", error)
+    return result

@@ -82,4 +82,5 @@ def _multipart(django_request, tap: _Tap) -> tuple[Iterator[bytes], str]:
     upload = files.get("file")
     if upload is None:
         raise ApiError("required", "缺少文件字段 file / the field file is missing", field="file")
-    return upload.chunks(CHUNK), upload.name or ""
+    # Only for display; a control character (NUL above all) has no place in it.
+    return upload.chunks(CHUNK), "".join(ch for ch in upload.name or "" if ch.isprintable())

@@ -30,11 +30,11 @@ def first_answer(
     """(status, body, replayed): `run()`'s answer, or the one stored for this key."""
     if key is None:
         return *run(), False
-    if not key or len(key) > MAX_KEY_LENGTH:
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise ApiError(
             "invalid",
-            f"Idempotency-Key 须为 1 到 {MAX_KEY_LENGTH} 个字符 / "
-            f"an Idempotency-Key has 1 to {MAX_KEY_LENGTH} characters",
+            f"Idempotency-Key 须为 1 到 {MAX_KEY_LENGTH} 个可见字符 / "
+            f"an Idempotency-Key has 1 to {MAX_KEY_LENGTH} printable characters",
             field="Idempotency-Key",
         )
     stored = IdempotentResponse.objects.filter(provider=provider, key=key).first()

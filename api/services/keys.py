@@ -62,7 +62,7 @@ def revoke_key(*, key: ApiKey, by=None) -> ApiKey:
 
 def live_key(raw: str) -> ApiKey | None:
     """The live key whose plain text is `raw`, or None (unknown, wrong or revoked)."""
-    if not raw.startswith(KEY_START):
+    if not (raw.startswith(KEY_START) and raw.isascii() and raw.isprintable()):
         return None
     key = ApiKey.objects.select_related("provider").filter(prefix=_prefix_of(raw)).first()
     if key is None or not hmac.compare_digest(key.key_hash, _hash(raw)):

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
@@ -22,6 +22,12 @@ class ProviderView(APIView):
     def get_exception_handler(self):
         return errors.handle
 
+    def handle_exception(self, exc):
+        # Errors are JSON whatever the client asked for (a CSV of an error helps nobody).
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
     @property
     def provider(self):
         return self.request.user.provider
@@ -34,6 +40,25 @@ class Page(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="page number, from 1"),
+    OpenApiParameter("page_size", int, description=f"at most {Page.max_page_size}; default 100"),
+]
+
+
+def paginated_schema(name: str, output):
+    """The OpenAPI shape of `paginated(...)`: {"count", "next", "previous", "results"}."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": output(many=True),
+        },
+    )
 
 
 def paginated(view: ProviderView, queryset, output):

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from api.selectors import contract_for_provider, contracts_for_provider
-from api.views.base import Money, ProviderView, paginated
+from api.views.base import PAGE_PARAMETERS, Money, ProviderView, paginated, paginated_schema
 from vouchers.models import Contract
 from vouchers.services.contracts import answer_contract
 
@@ -68,8 +68,8 @@ class ContractList(ProviderView):
 
     @extend_schema(
         operation_id="contracts_list",
-        parameters=[FilterSerializer],
-        responses=ContractOutput(many=True),
+        parameters=[FilterSerializer, *PAGE_PARAMETERS],
+        responses=paginated_schema("PaginatedContracts", ContractOutput),
         examples=[
             OpenApiExample("A confirmed contract", value=CONTRACT_EXAMPLE, response_only=True)
         ],

@@ -4,6 +4,7 @@ detail: one row per line)."""
 
 import csv
 import io
+from typing import NamedTuple
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -12,25 +13,32 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from api.views.base import Money, Page, ProviderView
+from api.views.base import PAGE_PARAMETERS, Money, Page, ProviderView, paginated_schema
 from billing.models import Settlement, SettlementLine
 
 
+class Table(NamedTuple):
+    """What a CSV answer holds: its columns, and one dict per row."""
+
+    fields: list[str]
+    rows: list[dict]
+
+
 class CSVRenderer(BaseRenderer):
-    """A list of flat dicts as CSV with a header row; errors stay JSON-shaped text."""
+    """A Table as CSV with a header row, even when it has no rows; anything else (an
+    error) as JSON."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        if not isinstance(data, list):
+        if not isinstance(data, Table):
             return JSONRenderer().render(data)
         out = io.StringIO()
-        if data:
-            writer = csv.DictWriter(out, fieldnames=list(data[0]))
-            writer.writeheader()
-            writer.writerows(data)
+        writer = csv.DictWriter(out, fieldnames=data.fields)
+        writer.writeheader()
+        writer.writerows(data.rows)
         return out.getvalue().encode()
 
 
@@ -85,9 +93,18 @@ def _settlements(provider):
     )
 
 
-def _summary_row(settlement: dict) -> dict:
-    row = {key: value for key, value in settlement.items() if key != "lines"}
-    return {**row, "lines": len(settlement["lines"])}
+HEAD = ["id", "programme", "period", "status"]
+SUMMARY = [*HEAD, "total_billed", "total_subsidy", "lines"]
+LINE = [*HEAD, *LineOutput().fields]
+
+
+def _summary(settlements: list[dict]) -> Table:
+    return Table(SUMMARY, [{**s, "lines": len(s["lines"])} for s in settlements])
+
+
+def _lines(settlement: dict) -> Table:
+    head = {k: settlement[k] for k in HEAD}
+    return Table(LINE, [{**head, **line} for line in settlement["lines"]])
 
 
 class SettlementList(ProviderView):
@@ -95,7 +112,11 @@ class SettlementList(ProviderView):
 
     @extend_schema(
         operation_id="settlements_list",
-        responses={(200, "application/json"): SettlementOutput(many=True), (200, "text/csv"): str},
+        parameters=PAGE_PARAMETERS,
+        responses={
+            (200, "application/json"): paginated_schema("PaginatedSettlements", SettlementOutput),
+            (200, "text/csv"): str,
+        },
         examples=[OpenApiExample("A draft statement", value=EXAMPLE, response_only=True)],
     )
     def get(self, request):
@@ -103,7 +124,7 @@ class SettlementList(ProviderView):
         page = paginator.paginate_queryset(_settlements(self.provider), request, view=self)
         data = SettlementOutput(page, many=True).data
         if request.accepted_renderer.format == "csv":
-            return Response([_summary_row(s) for s in data])
+            return Response(_summary(data))
         return paginator.get_paginated_response(data)
 
 
@@ -121,6 +142,5 @@ class SettlementDetail(ProviderView):
             raise Http404("no such settlement")
         data = SettlementOutput(settlement).data
         if request.accepted_renderer.format == "csv":
-            head = {k: data[k] for k in ("id", "programme", "period", "status")}
-            return Response([{**head, **line} for line in data["lines"]])
+            return Response(_lines(data))
         return Response(data)

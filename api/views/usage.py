@@ -16,7 +16,7 @@ from api.batch import ingest_batch
 from api.services.idempotency import first_answer, request_hash
 from api.signing import SignatureError
 from api.uploads import upload_chunks
-from api.views.base import Money, ProviderView, paginated
+from api.views.base import PAGE_PARAMETERS, Money, ProviderView, paginated, paginated_schema
 from billing.models import UsageFile, UsageRecord
 from billing.tasks import process_usage_file
 from billing.usage_files import store_upload
@@ -49,8 +49,8 @@ class UsageRecords(ProviderView):
 
     @extend_schema(
         operation_id="usage_records_list",
-        parameters=[FilterSerializer],
-        responses=OutputSerializer(many=True),
+        parameters=[FilterSerializer, *PAGE_PARAMETERS],
+        responses=paginated_schema("PaginatedUsageRecords", OutputSerializer),
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)

@@ -20,7 +20,9 @@ def test_it_refuses_a_request_without_a_key(centre):
     assert error_of(response)["code"] == "not_authenticated"
 
 
-@pytest.mark.parametrize("header", ["Bearer vk_nope", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer é"])
+@pytest.mark.parametrize(
+    "header", ["Bearer vk_nope", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer é", "Bearer vk_\x00ab"]
+)
 def test_it_refuses_an_unknown_or_malformed_key(centre_key, header):
     client = client_with(None)
     client.credentials(HTTP_AUTHORIZATION=header)

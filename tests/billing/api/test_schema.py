@@ -12,6 +12,11 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +92,13 @@ def provider_headers(one_connection, centre_key, voucher, settings):
     return {"Authorization": f"Bearer {centre_key.raw}"}
 
 
+# No server error, and every answer as the schema says: its status, type and shape.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 # Loaded as the module is collected: the schema view needs no database.
 contract = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
 
@@ -98,4 +110,7 @@ contract = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_applicatio
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_generated_requests_never_cause_a_server_error(case, provider_headers):
-    case.call_and_validate(headers=provider_headers, checks=[not_a_server_error])
+    case.call_and_validate(
+        headers=provider_headers,
+        checks=CHECKS,
+    )

@@ -67,6 +67,11 @@ def test_the_list_as_csv_has_one_row_per_statement(api, statement):
     assert (row["id"], row["total_subsidy"], row["lines"]) == (str(statement.pk), "150.00", "2")
 
 
+def test_an_empty_list_as_csv_still_has_its_header(rival_api, statement):
+    response = rival_api.get("/api/v1/settlements", HTTP_ACCEPT="text/csv")
+    assert response.content.decode().strip().split(",")[:3] == ["id", "programme", "period"]
+
+
 def test_another_providers_statement_is_not_found_or_listed(rival_api, statement):
     assert rival_api.get("/api/v1/settlements").json()["count"] == 0
     response = rival_api.get(f"/api/v1/settlements/{statement.pk}")

@@ -87,6 +87,12 @@ def test_a_multipart_upload_in_the_field_file_is_taken(api, contract, processed)
     assert usage_file.rows_accepted == 1
 
 
+def test_control_characters_are_dropped_from_the_file_name(api, contract):
+    csv = SimpleUploadedFile("ju\x00ne.csv", HEADER.encode())
+    response = api.post(URL, {"file": csv}, format="multipart")
+    assert UsageFile.objects.get(pk=response.json()["id"]).original_name == "june.csv"
+
+
 def test_a_multipart_upload_without_the_file_field_is_refused(api, contract):
     response = api.post(URL, {"other": "x"}, format="multipart")
     assert response.status_code == 400

@@ -81,6 +81,14 @@ def test_an_idempotency_key_reused_for_another_body_is_refused(api, contract):
     assert UsageRecord.objects.count() == 1
 
 
+@pytest.mark.parametrize("key", ["", "k" * 256, "tab\there"])
+def test_a_malformed_idempotency_key_is_refused(api, contract, key):
+    response = send(api, [record(contract.number)], **{"Idempotency-Key": key})
+    assert response.status_code == 400
+    assert error_of(response)["field"] == "Idempotency-Key"
+    assert not UsageRecord.objects.exists()
+
+
 def test_idempotency_keys_are_per_provider(api, rival_api, contract):
     send(api, [record(contract.number)], **{"Idempotency-Key": "k"})
     response = send(rival_api, [record("HZ-001")], **{"Idempotency-Key": "k"})
@@ -140,6 +148,8 @@ def test_a_body_of_another_type_is_unsupported(api, contract):
         ({"sku": "s" * 129}, "sku", "too_long"),
         ({"unit": ["hour"]}, "unit", "invalid_type"),
         ({"description": "d" * 501}, "description", "too_long"),
+        ({"sku": "a\x00b"}, "sku", "invalid_character"),
+        ({"record_id": "r\x00"}, "record_id", "invalid_character"),
     ],
 )
 def test_it_rejects_a_bad_field_naming_it_and_keeps_the_rest(api, contract, change, field, code):
