@@ -76,11 +76,12 @@ class Outcome:
         }
 
 
-def reconcile(*, chunk: int = CHUNK) -> Outcome:
-    """Reconcile every pending record, a chunk of vouchers per transaction."""
+def reconcile(*, chunk: int = CHUNK, programme_id: int | None = None) -> Outcome:
+    """Reconcile every pending record, a chunk of vouchers per transaction; only the
+    vouchers of `programme_id` if given (workers partitioned by programme)."""
     outcome = Outcome()
     refresh_sku_prices()
-    while _reconcile_chunk(chunk, outcome):
+    while _reconcile_chunk(chunk, outcome, programme_id):
         pass
     with transaction.atomic():
         _flag_unmatched(outcome)
@@ -102,7 +103,7 @@ def _sql(template: str, **extra) -> str:
     )
 
 
-def _claim(chunk: int) -> list[int]:
+def _claim(chunk: int, programme_id: int | None) -> list[int]:
     """Lock up to `chunk` vouchers that have pending records, skipping those another
     worker holds (PostgreSQL; SQLite has one writer at a time anyway)."""
     pending = UsageRecord.objects.filter(
@@ -111,13 +112,15 @@ def _claim(chunk: int) -> list[int]:
         contract_key=OuterRef("contract__number_key"),
     )
     vouchers = Voucher.objects.select_for_update(skip_locked=True, of=("self",))
+    if programme_id is not None:
+        vouchers = vouchers.filter(programme_id=programme_id)
     claimed = vouchers.filter(Exists(pending)).order_by("pk")[:chunk]
     return list(claimed.values_list("pk", flat=True))
 
 
-def _reconcile_chunk(chunk: int, outcome: Outcome) -> bool:
+def _reconcile_chunk(chunk: int, outcome: Outcome, programme_id: int | None) -> bool:
     with transaction.atomic():
-        voucher_ids = _claim(chunk)
+        voucher_ids = _claim(chunk, programme_id)
         if not voucher_ids:
             return False
         run, now = uuid.uuid4().hex, timezone.now()

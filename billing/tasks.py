@@ -20,8 +20,8 @@ def process_usage_file(file_id: int) -> dict:
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def reconcile() -> dict:
-    return reconciliation.reconcile().as_dict()
+def reconcile(programme_id: int | None = None) -> dict:
+    return reconciliation.reconcile(programme_id=programme_id).as_dict()
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)

@@ -220,3 +220,17 @@ def test_records_of_several_vouchers_are_reconciled_in_chunks(programme, company
     assert (outcome.vouchers, outcome.redeemed, len(outcome.runs)) == (3, 3, 3)
     assert_ledger_holds(programme)
     assert all(v.usage_records.get().subsidy == Decimal("50.00") for v in vouchers)
+
+
+def test_a_worker_for_one_programme_leaves_the_others_records(
+    voucher, centre, chengdu, alice, company, bob
+):
+    other = builders.programme(authority=chengdu, manager=alice, providers=[centre])
+    theirs = issue(other, company, centre, bob, "HT-OTHER")
+    send(centre, [usage(record_id="mine"), usage(record_id="theirs", contract="HT-OTHER")])
+
+    reconcile(programme_id=voucher.programme_id)
+
+    assert (record("mine").status, record("theirs").status) == ("redeemed", "pending")
+    reconcile(programme_id=theirs.programme_id)
+    assert record("theirs").status == "redeemed"
