@@ -9,7 +9,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.errors import PayloadTooLarge
-from api.models import ApiKey, SigningSettings
+from api.models import ApiKey
 from api.services.keys import live_key
 from api.signing import BodySignature, SignatureError
 
@@ -54,7 +54,7 @@ class ProviderKeyAuthentication(BaseAuthentication):
 
 
 def _check_signature(request, key: ApiKey) -> None:
-    signing = SigningSettings.objects.filter(provider_id=key.provider_id).first()
+    signing = getattr(key.provider, "signing", None)  # loaded with the key
     if signing is None or not signing.signing_required:
         return
     try:

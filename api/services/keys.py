@@ -64,7 +64,9 @@ def live_key(raw: str) -> ApiKey | None:
     """The live key whose plain text is `raw`, or None (unknown, wrong or revoked)."""
     if not (raw.startswith(KEY_START) and raw.isascii() and raw.isprintable()):
         return None
-    key = ApiKey.objects.select_related("provider").filter(prefix=_prefix_of(raw)).first()
+    # One query for the key, its provider and the provider's signing settings.
+    keys = ApiKey.objects.select_related("provider__signing")
+    key = keys.filter(prefix=_prefix_of(raw)).first()
     if key is None or not hmac.compare_digest(key.key_hash, _hash(raw)):
         return None
     if key.revoked_at is not None or not key.provider.is_active:

@@ -104,3 +104,11 @@ def test_an_unknown_address_and_a_wrong_method_answer_in_the_error_shape(api):
 def test_an_inactive_provider_cannot_call(api, centre):
     type(centre).objects.filter(pk=centre.pk).update(is_active=False)
     assert api.get("/api/v1/contracts").status_code == 401
+
+
+def test_a_request_costs_one_query_for_the_key_once_its_use_is_noted(
+    api, centre_key, django_assert_num_queries
+):
+    api.get("/api/v1/usage-files/1")  # notes the key's first use
+    with django_assert_num_queries(2):  # the key (with provider and signing), the file
+        assert api.get("/api/v1/usage-files/1").status_code == 404
