@@ -201,6 +201,14 @@ SET status = CASE WHEN r.reason IS NULL THEN 'redeemed' ELSE 'exception' END,
     reconciled_at = %s
 FROM outcome r
 WHERE billing_usagerecord.id = r.id
+  -- The same rows again, found as `judged` found them (the pending records of the
+  -- chunk's contracts, by index): without it the planner hashes the whole table to
+  -- join by id, for every chunk, which grows faster than the table.
+  AND billing_usagerecord.status = 'pending'
+  AND EXISTS (
+    SELECT 1 FROM vouchers_voucher v JOIN vouchers_contract c ON c.id = v.contract_id
+    WHERE v.id IN ({vouchers}) AND c.provider_id = billing_usagerecord.provider_id
+      AND c.number_key = billing_usagerecord.contract_key)
 """
 
 
@@ -219,7 +227,7 @@ def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> None:
     sql = _sql(
         APPLY_RECORDS, vouchers=marks, min_samples=OUTLIER_MIN_SAMPLES, factor=OUTLIER_FACTOR
     )
-    cursor.execute(sql, [*voucher_ids, *voucher_ids, run, _instant(now)])
+    cursor.execute(sql, [*voucher_ids, *voucher_ids, run, _instant(now), *voucher_ids])
 
 
 def _instant(now):
