@@ -72,6 +72,7 @@ rules.add_perm("vouchers.apply", acts_for_entity)
 rules.add_perm("vouchers.review_application", reviews_for_authority & ~is_own_work)
 rules.add_perm("vouchers.revoke_voucher", reviews_for_authority)
 rules.add_perm("vouchers.redeem_voucher", acts_for_provider)
+rules.add_perm("vouchers.answer_contract", acts_for_provider)
 rules.add_perm(
     "vouchers.see_voucher",
     acts_for_entity | acts_for_provider | reviews_for_authority | manages_programme,

@@ -3,12 +3,12 @@ its length (tests/company/test_query_counts.py)."""
 
 from collections import defaultdict
 
-from django.apps import apps
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Membership
 from audit.models import AuditEvent
+from billing.selectors import usage_for_voucher
 from vouchers.models import (
     Application,
     Contract,
@@ -122,12 +122,5 @@ def _roles(application: Application, user_ids: set) -> dict:
 
 
 def provider_usage(voucher: Voucher, start, end):
-    """The provider's usage records for the voucher in [start, end], or None when the
-    billing app (another branch) is not installed. Its interface: a selector
-    `billing.selectors.usage_for_voucher(voucher=, start=, end=)`."""
-    if not apps.is_installed("billing"):
-        return None
-    from billing import selectors as billing_selectors
-
-    finder = getattr(billing_selectors, "usage_for_voucher", None)
-    return None if finder is None else finder(voucher=voucher, start=start, end=end)
+    """The provider's usage records for the voucher in [start, end]."""
+    return usage_for_voucher(voucher=voucher, start=start, end=end)

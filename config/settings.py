@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django.forms",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "rules",
     "django_htmx",
@@ -92,6 +93,8 @@ INSTALLED_APPS = [
     "vouchers",
     "web",
     "company",
+    "billing",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -187,12 +190,36 @@ STORAGES = {
 # a file goes out only through a view that checks who asks (web.files.serve_private).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Providers' usage CSVs, kept for the record; never served (outside MEDIA and STATIC).
+USAGE_FILE_ROOT = Path(os.environ.get("USAGE_FILE_ROOT", BASE_DIR / "var" / "usage-files"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "算力券 provider API",
+    "DESCRIPTION": "Vouchers, contracts, usage and settlements for compute providers.",
+    "VERSION": "1.0.0",
+    # The docs page serves Swagger UI from this app's static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "VoucherStatusEnum": "vouchers.models.Voucher.Status",
+        "ContractStatusEnum": "vouchers.models.Contract.ProviderStatus",
+        "UsageFileStatusEnum": ["queued", "running", "done", "failed"],
+    },
+}
+# Provider API (api/): requests per key, and the largest usage file accepted.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/min")
+API_MAX_USAGE_FILE_BYTES = int(os.environ.get("API_MAX_USAGE_FILE_BYTES", str(2 * 1024**3)))
 
 # Celery: with no REDIS_URL every task runs in-process at once (the embedded default);
 # with it, tasks go to Redis and a separate worker and beat run them.
@@ -220,6 +247,16 @@ CELERY_BEAT_SCHEDULE = {
     "company-notifications": {
         "task": "company.tasks.scan_notifications_task",
         "schedule": 60.0,
+    },
+    # Billing (billing/tasks.py). The daily close above is also `expire_vouchers`.
+    "billing-reconcile": {
+        "task": "billing.tasks.reconcile",
+        "schedule": crontab(minute="*/10"),
+    },
+    "billing-settlements-monthly": {
+        # The 2nd of each month, for the month before: late records have a day to arrive.
+        "task": "billing.tasks.build_settlements",
+        "schedule": crontab(day_of_month=2, hour=2, minute=0),
     },
 }
 

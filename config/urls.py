@@ -15,4 +15,5 @@ urlpatterns = [
     path("company/", include("company.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("api.urls")),
 ]

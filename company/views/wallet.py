@@ -73,7 +73,7 @@ def claims(request):
 def claim(request, pk):
     found = get_claim_for_user(request, pk)
     usage = provider_usage(found.voucher, found.service_start, found.service_end)
-    context = {"claim": found, "usage": usage, "billing_installed": usage is not None}
+    context = {"claim": found, "usage": usage}
     return render(request, "company/claim.html", context)
 
 

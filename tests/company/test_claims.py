@@ -1,12 +1,14 @@
 """Reimburse-mode claims: filed against the entity's own active voucher in a reimburse
 programme, for at most the invoice, once per invoice, with files checked by content."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from audit.models import AuditEvent
+from billing.ingest import ingest_records
+from billing.records import RecordIn
 from company.models import Claim, Notification
 from company.services.claims import file_claim
 from config.errors import DomainError
@@ -134,9 +136,26 @@ def test_the_claim_page_shows_the_service_refusal_next_to_the_field(as_clerk_en,
     assert response.context["form"].errors["amount"] == ["the claim exceeds the invoice"]
 
 
-def test_the_claim_page_says_usage_records_are_not_available_without_billing(as_clerk, claim):
+def test_the_claim_page_shows_the_providers_usage_records_for_its_period(as_clerk, claim):
+    contract = claim.voucher.contract
+    in_may = usage_record("U-MAY", contract, datetime(2024, 5, 10, 9, tzinfo=UTC))
+    in_june = usage_record("U-JUNE", contract, datetime(2024, 6, 10, 9, tzinfo=UTC))
+    ingest_records(provider=contract.provider, records=[in_may, in_june])
+
     page = as_clerk.get(f"/company/claims/{claim.pk}/").content.decode()
-    assert "本平台暂未接入服务商用量记录" in page
+
+    assert "U-MAY" in page
+    assert "U-JUNE" not in page
+
+
+def usage_record(record_id: str, contract, start: datetime) -> RecordIn:
+    return RecordIn(
+        record_id=record_id,
+        contract_number=contract.number,
+        period_start=start,
+        period_end=start + timedelta(hours=8),
+        amount=Decimal("800.00"),
+    )
 
 
 def test_the_claims_list_filters_by_status(as_clerk, claim):

@@ -123,16 +123,32 @@ class ApplicationAdmin(ViewOnlyMixin, admin.ModelAdmin):
                     "decided_by",
                     "decided_at",
                     "voucher_link",
+                    "provider_answer",
                 )
             },
         ),
         ("规则校验 / evaluation", {"fields": ("evaluation_trace",)}),
     )
-    readonly_fields = ("voucher_link", "evaluation_trace")
+    readonly_fields = ("voucher_link", "evaluation_trace", "provider_answer")
 
     @admin.display(description="合同编号 / contract number", ordering="contract__number")
     def contract_number(self, obj):
         return obj.contract.number
+
+    @admin.display(description="服务商确认 / provider's answer")
+    def provider_answer(self, obj):
+        """A dispute, or confirmed figures other than the declared ones, for the reviewer."""
+        contract = obj.contract
+        answer = contract.get_provider_status_display()
+        if contract.provider_status == Contract.ProviderStatus.DISPUTED:
+            return f"{answer}: {contract.provider_note}"
+        if contract.answer_differs:
+            return (
+                f"{answer}: {contract.confirmed_value} ({contract.confirmed_start} – "
+                f"{contract.confirmed_end}) ≠ {contract.value} ({contract.service_start} – "
+                f"{contract.service_end}) {contract.provider_note}"
+            )
+        return answer
 
     @admin.display(description="算力券 / voucher")
     def voucher_link(self, obj):
@@ -210,8 +226,10 @@ class ContractAdmin(RequestFormMixin, admin.ModelAdmin):
         "service_end",
         "accelerator_origin",
         "service_category",
+        "provider_status",
     )
     list_filter = (
+        "provider_status",
         "accelerator_origin",
         "service_category",
         "purpose",

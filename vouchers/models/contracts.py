@@ -31,6 +31,11 @@ class Contract(models.Model):
         NORMAL = "normal", "一般项目 / normal"
         MAJOR = "major", "重大项目 / major"
 
+    class ProviderStatus(models.TextChoices):
+        DECLARED = "declared", "待服务商确认 / declared"
+        CONFIRMED = "confirmed", "服务商已确认 / confirmed"
+        DISPUTED = "disputed", "服务商有异议 / disputed"
+
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="contracts")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
     number = models.CharField("合同编号 / contract number", max_length=64)
@@ -75,6 +80,27 @@ class Contract(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The provider's answer to what the applicant declared (services/contracts.py
+    # answer_contract). A dispute blocks approval; confirmed figures that differ from the
+    # declared ones are shown to the reviewer.
+    provider_status = models.CharField(
+        "服务商确认 / provider answer",
+        max_length=10,
+        choices=ProviderStatus.choices,
+        default=ProviderStatus.DECLARED,
+    )
+    confirmed_value = MoneyField(
+        "服务商确认金额 / confirmed value (yuan)",
+        null=True,
+        blank=True,
+        validators=[positive_money],
+    )
+    confirmed_start = models.DateField("服务商确认开始 / confirmed start", null=True, blank=True)
+    confirmed_end = models.DateField("服务商确认结束 / confirmed end", null=True, blank=True)
+    provider_note = models.TextField("服务商说明 / provider note", blank=True)
+    answered_at = models.DateTimeField("服务商答复时间 / answered at", null=True, blank=True)
+    # What providers synchronise on (GET /api/v1/contracts?updated_since=).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "算力合同 / contract"
@@ -136,3 +162,11 @@ class Contract(models.Model):
         if exclude and "number" in exclude:
             exclude = {*exclude, "number_key"}
         super().validate_constraints(exclude)
+
+    @property
+    def answer_differs(self) -> bool:
+        """The provider confirmed other figures than the applicant declared."""
+        if self.provider_status != self.ProviderStatus.CONFIRMED:
+            return False
+        confirmed = (self.confirmed_value, self.confirmed_start, self.confirmed_end)
+        return confirmed != (self.value, self.service_start, self.service_end)

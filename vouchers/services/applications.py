@@ -13,6 +13,7 @@ from vouchers.models import Application, Contract, Programme
 from vouchers.money import parse_yuan, share_of
 from vouchers.services import issuance, ledger
 from vouchers.services.caps import cap_exceeded, lock_cap_usage
+from vouchers.services.contracts import refuse_if_disputed
 from vouchers.services.evaluation import evaluate_application, trace
 
 
@@ -185,6 +186,7 @@ def approve_application(*, application: Application, by, amount=None) -> Applica
     with transaction.atomic():
         application = _lock_application(application)
         _require_state(application, application.approve)
+        refuse_if_disputed(application.contract_id)
         programme = application.programme
         usage = lock_cap_usage(programme=programme, entity_id=application.entity_id)
         available = ledger.available_account(programme, lock=True)

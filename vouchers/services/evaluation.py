@@ -1,8 +1,10 @@
 """Turn stored rows into the plain facts the pure rule engine judges."""
 
+from dataclasses import replace
 from datetime import date
 
 from vouchers.models import Application, CapUsage, Voucher
+from vouchers.money import ZERO
 from vouchers.rules import evaluate
 from vouchers.rules.facts import (
     ApplicantFacts,
@@ -11,6 +13,7 @@ from vouchers.rules.facts import (
     Evaluation,
     Facts,
     ProgrammeTerms,
+    RuleResult,
 )
 from vouchers.services import ledger
 
@@ -98,7 +101,31 @@ def evaluate_application(application: Application, *, today: date) -> Evaluation
         terms=programme_terms(application),
         context=context,
     )
-    return evaluate(application.ruleset.document, facts)
+    return with_provider_answer(evaluate(application.ruleset.document, facts), application.contract)
+
+
+def with_provider_answer(evaluation: Evaluation, contract) -> Evaluation:
+    """The provider's answer as one more line of the evaluation: a dispute fails the
+    application; confirmed figures that differ from the declared ones pass, and say so."""
+    Status = type(contract).ProviderStatus
+    if contract.provider_status == Status.DISPUTED:
+        zh = f"服务商对合同提出异议：{contract.provider_note}"
+        en = f"the provider disputes the contract: {contract.provider_note}"
+        result = RuleResult("provider_answer", False, zh, en, {"status": "disputed"})
+        return replace(
+            evaluation, results=(*evaluation.results, result), entitlement=ZERO, eligible=False
+        )
+    if contract.answer_differs:
+        figures = {
+            "declared_value": str(contract.value),
+            "confirmed_value": str(contract.confirmed_value),
+            "declared_period": f"{contract.service_start}/{contract.service_end}",
+            "confirmed_period": f"{contract.confirmed_start}/{contract.confirmed_end}",
+        }
+        zh, en = "服务商确认的合同金额或期限与申报不一致", "the provider confirmed other figures"
+        result = RuleResult("provider_answer", True, zh, en, figures)
+        return replace(evaluation, results=(*evaluation.results, result))
+    return evaluation
 
 
 def trace(evaluation: Evaluation) -> dict:

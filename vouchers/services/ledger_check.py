@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Case, F, Sum, When
 
 from vouchers.models import CapUsage, LedgerAccount, LedgerEntry, Programme, Voucher
 
@@ -79,12 +79,19 @@ def _budget(programme: Programme, accounts: list[LedgerAccount]) -> list[str]:
 
 def _vouchers(programme: Programme, vouchers: list[Voucher]) -> list[str]:
     """A voucher's face value, redeemed and released are its commit, redeem and release
-    entries."""
+    entries. A redeem entry that runs back into the reserve (a billing correction that
+    took subsidy back) counts negative."""
     entries = LedgerEntry.objects.filter(programme=programme).exclude(voucher=None)
+    away_from_reserve = Case(
+        When(
+            kind=LedgerEntry.Kind.REDEEM, credit__kind=LedgerAccount.Kind.RESERVE, then=-F("amount")
+        ),
+        default=F("amount"),
+        output_field=LedgerEntry._meta.get_field("amount"),
+    )
     totals = defaultdict(lambda: ZERO)
-    for voucher_id, kind, total in (
-        entries.values_list("voucher", "kind").annotate(total=Sum("amount")).order_by()
-    ):
+    signed = entries.values_list("voucher", "kind").annotate(total=Sum(away_from_reserve))
+    for voucher_id, kind, total in signed.order_by():
         totals[voucher_id, kind] = total
     Kind, problems = LedgerEntry.Kind, []
     for v in vouchers:

@@ -1,0 +1,50 @@
+"""python manage.py create_provider_key <provider> [--name N] [--revoke PREFIX] [--signing on|off]
+
+<provider> is the provider's credit code (统一社会信用代码, unique and already known to
+both sides). Prints a new key once; it cannot be shown again. Rotation: create a second
+key, switch the integration to it, then `--revoke` the old one's prefix.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import Provider
+from accounts.validators import normalise_credit_code
+from api.models import ApiKey
+from api.services.keys import create_key, revoke_key, set_signing
+from config.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "Create (or revoke) an API key for a compute provider, identified by credit code."
+
+    def add_arguments(self, parser):
+        parser.add_argument("provider", help="the provider's credit code")
+        parser.add_argument("--name", default="", help="a label for the key")
+        parser.add_argument("--revoke", metavar="PREFIX", help="revoke the key with this prefix")
+        parser.add_argument(
+            "--signing", choices=["on", "off"], help="switch request signing; prints a new secret"
+        )
+
+    def handle(self, *args, provider, name, revoke, signing, **options):
+        found = Provider.objects.filter(credit_code=normalise_credit_code(provider)).first()
+        if found is None:
+            raise CommandError(f"no provider with credit code {provider}")
+        if revoke:
+            self._revoke(found, revoke)
+        elif signing:
+            _, secret = set_signing(provider=found, required=signing == "on")
+            self.stdout.write(f"signing {signing}; secret (shown once): {secret}")
+        else:
+            try:
+                key, raw = create_key(provider=found, name=name)
+            except DomainError as exc:
+                raise CommandError(exc.message) from exc
+            self.stdout.write(f"key {key.prefix} for {found.name} (shown once):")
+            self.stdout.write(raw)
+
+    def _revoke(self, provider, prefix):
+        key = ApiKey.objects.filter(provider=provider, prefix=prefix).first()
+        if key is None:
+            raise CommandError(f"no key {prefix} for this provider")
+        revoke_key(key=key)
+        self.stdout.write(f"revoked {prefix}")

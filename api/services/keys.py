@@ -1,0 +1,103 @@
+"""API keys: created (shown once), looked up by prefix and compared by hash, revoked."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Provider
+from api.models import LIVE_KEYS_PER_PROVIDER, ApiKey, SigningSettings
+from audit import services as audit
+from config.errors import DomainError
+
+KEY_START = "vk_"
+PREFIX_CHARS = 8
+# last_used_at is written at most this often per key, not on every request.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _prefix_of(raw: str) -> str:
+    return raw[: len(KEY_START) + PREFIX_CHARS]
+
+
+def create_key(*, provider: Provider, by=None, name: str = "") -> tuple[ApiKey, str]:
+    """A new live key and its plain text, which is never stored and cannot be shown again."""
+    with transaction.atomic():
+        # The provider's row lock serialises key creation: two at once cannot both see
+        # one live key and make three.
+        Provider.objects.select_for_update().get(pk=provider.pk)
+        live = ApiKey.objects.filter(provider=provider, revoked_at=None).count()
+        if live >= LIVE_KEYS_PER_PROVIDER:
+            raise DomainError(
+                "provider",
+                f"每个服务商最多 {LIVE_KEYS_PER_PROVIDER} 个有效密钥，请先撤销旧密钥",
+                f"a provider has at most {LIVE_KEYS_PER_PROVIDER} live keys: revoke one first",
+                code="too_many_keys",
+            )
+        raw = KEY_START + secrets.token_hex(PREFIX_CHARS // 2) + "_" + secrets.token_urlsafe(32)
+        key = ApiKey.objects.create(
+            provider=provider, name=name, prefix=_prefix_of(raw), key_hash=_hash(raw), created_by=by
+        )
+        audit.record(actor=by, action="api_key.create", obj=key, after={"prefix": key.prefix})
+    return key, raw
+
+
+def revoke_key(*, key: ApiKey, by=None) -> ApiKey:
+    with transaction.atomic():
+        changed = ApiKey.objects.filter(pk=key.pk, revoked_at=None).update(
+            revoked_at=timezone.now()
+        )
+        if changed:
+            audit.record(actor=by, action="api_key.revoke", obj=key, after={"prefix": key.prefix})
+    key.refresh_from_db(fields=["revoked_at"])
+    return key
+
+
+def live_key(raw: str) -> ApiKey | None:
+    """The live key whose plain text is `raw`, or None (unknown, wrong or revoked)."""
+    if not (raw.startswith(KEY_START) and raw.isascii() and raw.isprintable()):
+        return None
+    # One query for the key, its provider and the provider's signing settings.
+    keys = ApiKey.objects.select_related("provider__signing")
+    key = keys.filter(prefix=_prefix_of(raw)).first()
+    if key is None or not hmac.compare_digest(key.key_hash, _hash(raw)):
+        return None
+    if key.revoked_at is not None or not key.provider.is_active:
+        return None
+    _note_use(key)
+    return key
+
+
+def _note_use(key: ApiKey) -> None:
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_PRECISION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+
+
+def set_signing(*, provider: Provider, required: bool, by=None) -> tuple[SigningSettings, str]:
+    """Switch signing on or off and issue a new secret; the old one keeps verifying until
+    the next rotation, so the provider can switch without a failed request."""
+    secret = secrets.token_hex(32)
+    with transaction.atomic():
+        signing, _ = SigningSettings.objects.select_for_update().get_or_create(
+            provider=provider, defaults={"secret": secret}
+        )
+        if signing.secret != secret:
+            signing.previous_secret, signing.secret = signing.secret, secret
+        signing.signing_required = required
+        signing.save()
+        audit.record(
+            actor=by,
+            action="api_signing.set",
+            obj=signing,
+            after={"signing_required": required, "rotated": bool(signing.previous_secret)},
+        )
+    return signing, secret

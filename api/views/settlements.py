@@ -1,0 +1,146 @@
+"""GET /api/v1/settlements and /api/v1/settlements/{id}: the provider's monthly
+statements, as JSON or, with `Accept: text/csv`, as CSV (list: one row per statement;
+detail: one row per line)."""
+
+import csv
+import io
+from typing import NamedTuple
+
+from django.db.models import Prefetch
+from django.http import Http404
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from api.views.base import PAGE_PARAMETERS, Money, Page, ProviderView, paginated_schema
+from billing.models import Settlement, SettlementLine
+
+
+class Table(NamedTuple):
+    """What a CSV answer holds: its columns, and one dict per row."""
+
+    fields: list[str]
+    rows: list[dict]
+
+
+class CSVRenderer(BaseRenderer):
+    """A Table as CSV with a header row, even when it has no rows; anything else (an
+    error) as JSON."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if not isinstance(data, Table):
+            return JSONRenderer().render(data)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=data.fields)
+        writer.writeheader()
+        writer.writerows(data.rows)
+        return out.getvalue().encode()
+
+
+class LineOutput(serializers.Serializer):
+    record_id = serializers.CharField(source="record.record_id")
+    contract_number = serializers.CharField(source="record.contract_number")
+    voucher_code = serializers.CharField(source="record.voucher.code", default=None)
+    period_start = serializers.DateTimeField(source="record.period_start")
+    period_end = serializers.DateTimeField(source="record.period_end")
+    billed = Money()
+    subsidy = Money()
+
+
+class SettlementOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    programme = serializers.CharField(source="programme.code")
+    period = serializers.CharField(help_text="YYYY-MM")
+    status = serializers.ChoiceField(choices=Settlement.Status.values)
+    total_billed = Money()
+    total_subsidy = Money()
+    lines = LineOutput(many=True)
+
+
+EXAMPLE = {
+    "id": 7,
+    "programme": "chengdu-2024",
+    "period": "2024-06",
+    "status": "draft",
+    "total_billed": "2469.00",
+    "total_subsidy": "1234.50",
+    "lines": [
+        {
+            "record_id": "bill-2024-06-0001",
+            "contract_number": "HT-2024-001",
+            "voucher_code": "K7QM2XDP9RT4WB3NF",
+            "period_start": "2024-06-01T00:00:00+08:00",
+            "period_end": "2024-06-01T23:59:59+08:00",
+            "billed": "2469.00",
+            "subsidy": "1234.50",
+        }
+    ],
+}
+
+
+def _settlements(provider):
+    lines = SettlementLine.objects.select_related("record__voucher").order_by("pk")
+    return (
+        Settlement.objects.filter(provider=provider)
+        .select_related("programme")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .order_by("-period", "pk")
+    )
+
+
+HEAD = ["id", "programme", "period", "status"]
+SUMMARY = [*HEAD, "total_billed", "total_subsidy", "lines"]
+LINE = [*HEAD, *LineOutput().fields]
+
+
+def _summary(settlements: list[dict]) -> Table:
+    return Table(SUMMARY, [{**s, "lines": len(s["lines"])} for s in settlements])
+
+
+def _lines(settlement: dict) -> Table:
+    head = {k: settlement[k] for k in HEAD}
+    return Table(LINE, [{**head, **line} for line in settlement["lines"]])
+
+
+class SettlementList(ProviderView):
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        operation_id="settlements_list",
+        parameters=PAGE_PARAMETERS,
+        responses={
+            (200, "application/json"): paginated_schema("PaginatedSettlements", SettlementOutput),
+            (200, "text/csv"): str,
+        },
+        examples=[OpenApiExample("A draft statement", value=EXAMPLE, response_only=True)],
+    )
+    def get(self, request):
+        paginator = Page()
+        page = paginator.paginate_queryset(_settlements(self.provider), request, view=self)
+        data = SettlementOutput(page, many=True).data
+        if request.accepted_renderer.format == "csv":
+            return Response(_summary(data))
+        return paginator.get_paginated_response(data)
+
+
+class SettlementDetail(ProviderView):
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        operation_id="settlement_retrieve",
+        responses={(200, "application/json"): SettlementOutput, (200, "text/csv"): str},
+        examples=[OpenApiExample("A draft statement", value=EXAMPLE, response_only=True)],
+    )
+    def get(self, request, settlement_id: int):
+        settlement = _settlements(self.provider).filter(pk=settlement_id).first()
+        if settlement is None:
+            raise Http404("no such settlement")
+        data = SettlementOutput(settlement).data
+        if request.accepted_renderer.format == "csv":
+            return Response(_lines(data))
+        return Response(data)

@@ -1,0 +1,162 @@
+"""Usage in: POST /api/v1/usage-records (JSON batches), POST /api/v1/usage-files (CSV);
+and what became of it: GET /api/v1/usage-records, GET /api/v1/usage-files/{id}."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+
+from api import schema
+from api.batch import ingest_batch
+from api.services.idempotency import first_answer, request_hash
+from api.signing import SignatureError
+from api.uploads import upload_chunks
+from api.views.base import PAGE_PARAMETERS, Money, ProviderView, paginated, paginated_schema
+from billing.models import UsageFile, UsageRecord
+from billing.tasks import process_usage_file
+from billing.usage_files import store_upload
+from vouchers.contract_numbers import number_key
+
+
+class UsageRecords(ProviderView):
+    # The batch reads its body itself, once: no DRF parser, no serializer per record.
+    parser_classes = []
+
+    class FilterSerializer(serializers.Serializer):
+        contract_number = serializers.CharField(required=False, max_length=128)
+        since = serializers.DateTimeField(required=False)
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "UsageRecord"
+
+        record_id = serializers.CharField()
+        contract_number = serializers.CharField()
+        amount = Money()
+        status = serializers.ChoiceField(choices=UsageRecord.Status.values)
+        voucher_code = serializers.CharField(source="voucher.code", allow_null=True, default=None)
+        subsidy = Money(allow_null=True)
+        exception = serializers.CharField(allow_null=True)
+        period_start = serializers.DateTimeField()
+        period_end = serializers.DateTimeField()
+        received_at = serializers.DateTimeField()
+        reconciled_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema(
+        operation_id="usage_records_list",
+        parameters=[FilterSerializer, *PAGE_PARAMETERS],
+        responses=paginated_schema("PaginatedUsageRecords", OutputSerializer),
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        records = UsageRecord.objects.filter(provider=self.provider).select_related("voucher")
+        if number := filters.validated_data.get("contract_number"):
+            records = records.filter(contract_key=number_key(number))
+        if since := filters.validated_data.get("since"):
+            records = records.filter(Q(received_at__gte=since) | Q(reconciled_at__gte=since))
+        return paginated(self, records.order_by("pk"), self.OutputSerializer)
+
+    @extend_schema(
+        operation_id="usage_records_create",
+        request={"application/json": schema.BATCH_REQUEST},
+        responses={200: schema.BATCH_RESPONSE},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key", str, OpenApiParameter.HEADER, description=schema.IDEMPOTENCY
+            )
+        ],
+        examples=schema.BATCH_EXAMPLES,
+    )
+    def post(self, request):
+        if (request.content_type or "").split(";")[0].strip().lower() != "application/json":
+            raise exceptions.UnsupportedMediaType(request.content_type or "")
+        body = self.raw_body()
+        status, answer, replayed = first_answer(
+            provider=self.provider,
+            key=request.META.get("HTTP_IDEMPOTENCY_KEY"),
+            fingerprint=request_hash(b"POST", request.path.encode(), body),
+            run=lambda: ingest_batch(provider=self.provider, body=body),
+        )
+        response = HttpResponse(answer, status=status, content_type="application/json")
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+
+class UsageFiles(ProviderView):
+    # The file is streamed to disk by api.uploads; the request's signature, if any, is
+    # checked as it streams (api.authentication).
+    parser_classes = []
+    streams_body = True
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "UsageFileQueued"
+
+        id = serializers.IntegerField()
+        status = serializers.ChoiceField(choices=UsageFile.Status.values)
+
+    @extend_schema(
+        operation_id="usage_files_create",
+        request=schema.USAGE_FILE_REQUEST,
+        responses={202: OutputSerializer},
+        examples=[
+            OpenApiExample("Queued", value={"id": 42, "status": "queued"}, response_only=True)
+        ],
+    )
+    def post(self, request):
+        signature = getattr(request, "body_signature", None)
+        with transaction.atomic():
+            chunks, name = upload_chunks(request, signature)
+            usage_file = store_upload(provider=self.provider, chunks=chunks, original_name=name)
+            if signature is not None:
+                _verify_or_discard(signature, usage_file)
+            transaction.on_commit(lambda: process_usage_file.delay(usage_file.pk))
+        return Response(self.OutputSerializer(usage_file).data, status=202)
+
+
+def _verify_or_discard(signature, usage_file: UsageFile) -> None:
+    try:
+        signature.verify()
+    except SignatureError as exc:
+        (Path(settings.USAGE_FILE_ROOT) / usage_file.path).unlink(missing_ok=True)
+        raise exceptions.AuthenticationFailed(
+            f"请求签名无效 / {exc}", code="invalid_signature"
+        ) from exc
+
+
+class UsageFileDetail(ProviderView):
+    class OutputSerializer(serializers.Serializer):
+        class RowError(serializers.Serializer):
+            class Meta:
+                ref_name = "UsageFileRowError"
+
+            row = serializers.IntegerField(allow_null=True)
+            field = serializers.CharField(allow_null=True)
+            code = serializers.CharField()
+            message = serializers.CharField()
+
+        class Meta:
+            ref_name = "UsageFile"
+
+        id = serializers.IntegerField()
+        status = serializers.ChoiceField(choices=UsageFile.Status.values)
+        rows_total = serializers.IntegerField()
+        rows_accepted = serializers.IntegerField()
+        rows_rejected = serializers.IntegerField()
+        errors = RowError(many=True)
+        created_at = serializers.DateTimeField()
+        finished_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema(operation_id="usage_file_retrieve", responses=OutputSerializer)
+    def get(self, request, file_id: int):
+        usage_file = UsageFile.objects.filter(provider=self.provider, pk=file_id).first()
+        if usage_file is None:
+            raise Http404("no such usage file")
+        return Response(self.OutputSerializer(usage_file).data)

@@ -1,0 +1,218 @@
+"""Usage ingest on PostgreSQL: through the provider API in batches of 1,000, through
+`ingest_records` directly, and a plain COPY of the same rows into the same table, in
+the same run; then a usage CSV ingested by the background task, with its peak memory.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:54329/voucher .venv/bin/python bench/ingest.py \\
+        --records 200000 --csv-rows 1000000
+
+A scratch database (`bench_ingest`) is created, migrated, used and dropped. The API is
+called through Django's full request stack (middleware, key authentication, throttling,
+the view) with the test client: no socket, so the figure is the server's work per
+request; a real deployment adds the HTTP server's. Each phase starts from an empty
+usage table.
+"""
+
+# ruff: noqa: E402  (Django must be set up before the models are imported)
+
+import argparse
+import multiprocessing
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# The per-key throttle would cap the benchmark at its rate; this measures the pipeline.
+os.environ.setdefault("API_THROTTLE_RATE", "1000000/min")
+
+import django
+from django.apps import apps
+
+if not apps.ready:
+    django.setup()
+
+import msgspec
+from django.conf import settings
+from django.db import connection, connections
+from django.test import Client
+
+from accounts.services import register_provider
+from api.services.keys import create_key
+from bench.approvals import CHENGDU, _credit_code, _serial, machine, scratch_database
+from billing.ingest import COLUMNS, ingest_records
+from billing.records import parse_records
+from billing.usage_files import store_upload
+
+BATCH = 1000
+
+
+def raw_records(n: int, prefix: str) -> list[dict]:
+    return [
+        {
+            "record_id": f"{prefix}{i}",
+            "contract_number": f"HT-{i % 10000}",
+            "period_start": "2026-06-01T08:00:00+08:00",
+            "period_end": "2026-06-01T09:00:00+08:00",
+            "sku": "gpu-a800-hour",
+            "description": "A800 GPU hours",
+            "quantity": "10",
+            "unit": "hour",
+            "amount": f"{1 + i % 20000 / 100:.2f}",
+            "currency": "CNY",
+        }
+        for i in range(n)
+    ]
+
+
+def empty_table() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE billing_usagerecord CASCADE")
+
+
+def _post_all(key: str, bodies: list[bytes]) -> int:
+    connections.close_all()  # a forked client opens its own connection
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    for body in bodies:
+        response = client.post("/api/v1/usage-records", body, content_type="application/json")
+        assert response.status_code == 200, response.content[:300]
+    return len(bodies)
+
+
+def through_api(provider, n: int, clients: int = 1) -> float:
+    """POST the records in batches of BATCH, from `clients` processes at once."""
+    _, key = create_key(provider=provider, name=f"bench{clients}")
+    records = raw_records(n, f"api{clients}-")
+    bodies = [msgspec.json.encode({"records": records[i : i + BATCH]}) for i in range(0, n, BATCH)]
+    shares = [bodies[i::clients] for i in range(clients)]
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(clients) as pool:
+        began = time.perf_counter()
+        pool.starmap(_post_all, [(key, share) for share in shares])
+        return time.perf_counter() - began
+
+
+def direct(provider, n: int) -> float:
+    raw = raw_records(n, "direct-")
+    began = time.perf_counter()
+    for i in range(0, n, BATCH):
+        records, _ = parse_records(raw[i : i + BATCH])
+        ingest_records(provider=provider, records=records)
+    return time.perf_counter() - began
+
+
+def copy_baseline(provider, n: int) -> float:
+    """The same rows, already validated and hashed, COPYed into the same table."""
+    records, _ = parse_records(raw_records(n, "copy-"))
+    now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+    rows = [
+        (provider.pk, r.record_id, r.contract_number, r.contract_key, r.period_start, r.period_end,
+         r.start_date, r.end_date, r.sku, r.description, r.quantity, r.unit, r.amount, r.currency,
+         r.corrects, r.content_hash, now, None, "pending", "")
+        for r in records
+    ]  # fmt: skip
+    began = time.perf_counter()
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY billing_usagerecord ({COLUMNS}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+    return time.perf_counter() - began
+
+
+CSV_WORKER = """
+import os, sys, time, resource
+sys.path.insert(0, {root!r})
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+import django
+django.setup()
+from billing.models import UsageFile
+from billing.usage_files import process_usage_file
+began = time.perf_counter()
+done = process_usage_file(usage_file=UsageFile.objects.get(pk={pk}))
+print(done.status, done.rows_accepted, round(time.perf_counter() - began, 1))
+"""
+
+
+def csv_file(provider, rows: int, folder: Path) -> tuple[float, float, str]:
+    """Ingest a `rows`-row CSV in a fresh process: (seconds, peak RSS in MB, its output)."""
+    settings.USAGE_FILE_ROOT = folder
+
+    def lines():
+        yield b"record_id,contract_number,period_start,period_end,sku,quantity,unit,amount,currency\n"
+        for i in range(rows):
+            yield (
+                f"csv-{i},HT-{i % 10000},2026-06-01T08:00:00+08:00,2026-06-01T09:00:00+08:00,"
+                f"gpu-a800-hour,10,hour,{1 + i % 20000 / 100:.2f},CNY\n"
+            ).encode()
+
+    stored = store_upload(provider=provider, chunks=lines(), original_name="bench.csv")
+    # As a production worker runs: with DEBUG on, Django would also keep the text of
+    # the last 9,000 statements (each chunk's arrays spelled out) in memory.
+    env = dict(
+        os.environ, USAGE_FILE_ROOT=str(folder), DATABASE_URL=_database_url(), DEBUG="0",
+        SECRET_KEY="bench-only",
+    )  # fmt: skip
+    began = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", CSV_WORKER.format(root=str(ROOT), pk=stored.pk)],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    seconds = time.perf_counter() - began
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return seconds, peak_mb, out.stdout.strip()
+
+
+def _database_url() -> str:
+    params = connection.settings_dict
+    return f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/{params['NAME']}"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=200000)
+    parser.add_argument("--csv-rows", type=int, default=1000000, help="0 to skip")
+    parser.add_argument("--database", default="bench_ingest")
+    args = parser.parse_args(argv)
+    if connection.vendor != "postgresql":
+        sys.exit("DATABASE_URL must point at a PostgreSQL server")
+    settings.DEBUG = False
+    about = machine()
+    n = args.records
+    with scratch_database(args.database), tempfile.TemporaryDirectory() as folder:
+        provider = register_provider(
+            name="成都智算中心", credit_code=_credit_code(), legal_representative=f"法人{next(_serial)}",
+            region_code=CHENGDU,
+        )  # fmt: skip
+        figures = {}
+        phases = {
+            "copy": copy_baseline,
+            "api, 1 client": through_api,
+            "api, 2 clients": lambda p, k: through_api(p, k, clients=2),
+            "direct": direct,
+        }
+        for name, phase in phases.items():
+            empty_table()
+            figures[name] = phase(provider, n)
+            print(f"{name}: {n / figures[name]:,.0f} records/s", flush=True)
+        empty_table()
+        csv = csv_file(provider, args.csv_rows, Path(folder)) if args.csv_rows else None
+    print(about, "load after:", os.getloadavg())
+    copy_rate = n / figures["copy"]
+    print("| path | records | seconds | records/s | share of COPY |")
+    for name in figures:
+        rate = n / figures[name]
+        print(f"| {name} | {n:,} | {figures[name]:.1f} | {rate:,.0f} | {rate / copy_rate:.0%} |")
+    if csv:
+        print(f"CSV {args.csv_rows:,} rows: {csv[0]:.1f} s, peak RSS {csv[1]:.0f} MB ({csv[2]})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

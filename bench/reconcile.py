@@ -1,0 +1,145 @@
+"""Reconcile N records across V vouchers on PostgreSQL, against one window-function pass
+over the same rows, with the ledger's invariants checked afterwards.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:54329/voucher .venv/bin/python bench/reconcile.py \\
+        --vouchers 10000 --per-voucher 100
+
+A scratch database (`bench_billing` by default) is created, migrated, filled
+(bench/billing_world.py), measured and dropped. `--workers K` runs K processes at once,
+each calling `reconcile()` (they share the work by claiming vouchers). Prints one line
+of results as a Markdown table row.
+"""
+
+# ruff: noqa: E402  (Django must be set up before the models are imported)
+
+import argparse
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+from django.apps import apps
+
+if not apps.ready:
+    django.setup()
+
+from django.conf import settings
+from django.db import connection, connections
+
+from bench import billing_world
+from bench.approvals import machine, scratch_database
+from billing.reconcile import CHUNK, reconcile
+from vouchers.models import Programme
+from vouchers.services.ledger_check import check_ledger
+
+# The baseline: the running subsidy per voucher in one pass, no writes.
+WINDOW_PASS = """
+SELECT count(*), sum(cum) FROM (
+    SELECT SUM(TRUNC(amount * 0.5, 2)) OVER (
+        PARTITION BY contract_key ORDER BY period_start, record_id
+        ROWS UNBOUNDED PRECEDING) AS cum
+    FROM billing_usagerecord) w
+"""
+
+PROBLEMS = """
+SELECT count(*) FROM vouchers_voucher v
+LEFT JOIN (SELECT voucher_id, SUM(subsidy) AS s FROM billing_usagerecord
+           WHERE status = 'redeemed' GROUP BY voucher_id) r ON r.voucher_id = v.id
+LEFT JOIN vouchers_ledgeraccount a ON a.voucher_id = v.id
+WHERE v.redeemed <> COALESCE(r.s, 0) OR v.redeemed + v.released > v.face_value
+   OR a.balance <> v.face_value - v.redeemed - v.released
+"""
+
+
+def timed(call) -> tuple[float, object]:
+    began = time.perf_counter()
+    result = call()
+    return time.perf_counter() - began, result
+
+
+def window_pass() -> float:
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(WINDOW_PASS)
+            return cursor.fetchone()
+
+    return timed(run)[0]
+
+
+def _worker(chunk: int):
+    connections.close_all()
+    return reconcile(chunk=chunk).as_dict()
+
+
+def reconcile_with(workers: int, chunk: int) -> tuple[float, list[dict]]:
+    if workers == 1:
+        seconds, outcome = timed(lambda: reconcile(chunk=chunk))
+        return seconds, [outcome.as_dict()]
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return timed(lambda: pool.map(_worker, [chunk] * workers))
+
+
+def problems(programme_id: int) -> list[str]:
+    found = check_ledger(programmes=[Programme.objects.get(pk=programme_id)]).problems
+    with connection.cursor() as cursor:
+        cursor.execute(PROBLEMS)
+        bad = cursor.fetchone()[0]
+    return found + ([f"{bad} vouchers whose redeemed, records or reserve disagree"] if bad else [])
+
+
+def status_counts() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT status, count(*) FROM billing_usagerecord GROUP BY status")
+        return dict(cursor.fetchall())
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--vouchers", type=int, default=10000)
+    parser.add_argument("--per-voucher", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--chunk", type=int, default=CHUNK, help="vouchers per transaction")
+    parser.add_argument("--database", default="bench_billing")
+    args = parser.parse_args(argv)
+    if connection.vendor != "postgresql":
+        sys.exit("DATABASE_URL must point at a PostgreSQL server")
+    settings.DEBUG = False
+    about = machine()
+    with scratch_database(args.database):
+        built, world = timed(
+            lambda: billing_world.build(vouchers=args.vouchers, per_voucher=args.per_voucher)
+        )
+        print(
+            f"built {world.records} records on {world.vouchers} vouchers in {built:.1f} s",
+            flush=True,
+        )
+        baseline = window_pass()
+        seconds, outcomes = reconcile_with(args.workers, args.chunk)
+        wrong = problems(world.programme_id)
+        counts = status_counts()
+        again, _ = timed(reconcile)
+    about["load average after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(about)
+    print(f"statuses: {counts}; outcomes: {outcomes}")
+    print(
+        "| records | vouchers | workers | reconcile s | records/s | window pass s | ratio | re-run s | invariant problems |"
+    )
+    print(
+        f"| {world.records:,} | {world.vouchers:,} | {args.workers} | {seconds:.1f} | "
+        f"{world.records / seconds:,.0f} | {baseline:.2f} | {seconds / baseline:.1f}x | {again:.2f} | {len(wrong)} |"
+    )
+    for problem in wrong[:10]:
+        print("PROBLEM", problem)
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

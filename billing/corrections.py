@@ -1,0 +1,80 @@
+"""Corrections, inside a reconcile chunk (billing/reconcile.py), under the voucher locks.
+
+A correction names the record_id it `corrects` and carries the corrected billed amount.
+It never edits the original: it is a record of its own whose subsidy is the difference
+between what the corrected amount earns (rate x amount rounded down, capped by what is
+left on the voucher plus what the original already earned) and what the original and its
+earlier corrections earned, so it may be negative. Corrections are rare, so they are
+applied one by one after the chunk's set-wise pass, in (period_start, record_id) order.
+A correction of an unknown record, or of one that earned nothing (an exception, rejected,
+another voucher's), becomes an exception `unknown_original`.
+"""
+
+from decimal import Decimal
+
+from django.db import connection
+
+from vouchers.money import share_of
+
+PENDING_CORRECTIONS = """
+SELECT r.id, r.record_id, r.period_start, r.amount, v.id, v.rate,
+       v.face_value - v.redeemed - v.released, o.record_id, o.status, o.voucher_id, o.corrects
+FROM vouchers_voucher v
+JOIN vouchers_contract c ON c.id = v.contract_id
+JOIN billing_usagerecord r
+  ON r.provider_id = c.provider_id AND r.contract_key = c.number_key
+LEFT JOIN billing_usagerecord o ON o.provider_id = r.provider_id AND o.record_id = r.corrects
+WHERE v.id IN ({vouchers}) AND r.status = 'pending' AND r.corrects <> ''
+"""
+# What the original and its corrections redeemed so far, and what the run took from
+# the voucher so far.
+EARNED = """
+SELECT COALESCE(SUM(subsidy), 0) FROM billing_usagerecord
+WHERE provider_id = (SELECT provider_id FROM billing_usagerecord WHERE id = %s)
+  AND status = 'redeemed' AND (record_id = %s OR corrects = %s)
+"""
+TAKEN_IN_RUN = """
+SELECT COALESCE(SUM(subsidy), 0) FROM billing_usagerecord
+WHERE voucher_id = %s AND reconcile_run = %s AND status = 'redeemed'
+"""
+SETTLE = """
+UPDATE billing_usagerecord
+SET status = %s, exception = %s, subsidy = %s, voucher_id = %s,
+    reconcile_run = %s, reconciled_at = %s
+WHERE id = %s
+"""
+
+
+def apply(cursor, *, voucher_ids: list[int], run: str, now) -> None:
+    cursor.execute(
+        PENDING_CORRECTIONS.format(vouchers=", ".join(["%s"] * len(voucher_ids))), voucher_ids
+    )
+    rows = sorted(cursor.fetchall(), key=lambda row: (row[2], row[1]))
+    for row in rows:
+        _apply_one(cursor, row, run, now)
+
+
+def _apply_one(cursor, row, run: str, now) -> None:
+    pk, _, _, amount, voucher_id, rate, remainder, original, status, on_voucher, chained = row
+    at = connection.ops.adapt_datetimefield_value(now)
+    if original is None or status != "redeemed" or on_voucher != voucher_id or chained:
+        cursor.execute(SETTLE, ["exception", "unknown_original", None, voucher_id, run, at, pk])
+        return
+    earned = _fen(_scalar(cursor, EARNED, [pk, original, original]))
+    left = _fen(remainder) - _fen(_scalar(cursor, TAKEN_IN_RUN, [voucher_id, run]))
+    target = min(share_of(_fen(amount), _rate(rate)), left + earned)
+    cursor.execute(SETTLE, ["redeemed", None, target - earned, voucher_id, run, at, pk])
+
+
+def _scalar(cursor, sql: str, params: list):
+    cursor.execute(sql, params)
+    return cursor.fetchone()[0]
+
+
+def _fen(value) -> Decimal:
+    """An amount as exact fen (SQLite hands money back as a binary float)."""
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _rate(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.0001"))

@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+
+from billing.models.usage import UsageRecord
+
+
+class ReconciliationException(models.Model):
+    """A usage record that did not fit its contract or voucher, waiting for a reviewer."""
+
+    class Reason(models.TextChoices):
+        UNKNOWN_CONTRACT = "unknown_contract", "合同不存在 / unknown contract"
+        NO_VOUCHER = "no_voucher", "合同没有算力券 / the contract has no voucher"
+        DISPUTED_CONTRACT = "disputed_contract", "合同有争议 / disputed contract"
+        OUTSIDE_CONTRACT_PERIOD = (
+            "outside_contract_period",
+            "不在合同服务期内 / outside the contract period",
+        )
+        OUTSIDE_VOUCHER_VALIDITY = (
+            "outside_voucher_validity",
+            "不在券有效期内 / outside the voucher's validity",
+        )
+        VOUCHER_EXPIRED = "voucher_expired", "券已过期 / voucher expired"
+        VOUCHER_REVOKED = "voucher_revoked", "券已撤销 / voucher revoked"
+        VOUCHER_NOT_ACTIVE = "voucher_not_active", "券尚未生效 / voucher not active yet"
+        CONTRACT_VALUE_EXCEEDED = (
+            "contract_value_exceeded",
+            "超出合同金额 / contract value exceeded",
+        )
+        UNIT_PRICE_OUTLIER = (
+            "unit_price_outlier",
+            "单价远高于该服务商常用价格 / unit price far above the provider's usual price",
+        )
+        UNKNOWN_ORIGINAL = (
+            "unknown_original",
+            "更正的原记录不存在或未核销 / the corrected record is unknown or not redeemed",
+        )
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待处理 / open"
+        ACCEPTED = "accepted", "已接受 / accepted"
+        REJECTED = "rejected", "已驳回 / rejected"
+
+    record = models.OneToOneField(
+        UsageRecord, on_delete=models.PROTECT, related_name="exception_case"
+    )
+    reason = models.CharField(max_length=40, choices=Reason.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "对账异常 / reconciliation exception"
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["status", "reason"])]
+
+    def __str__(self):
+        return f"{self.record} {self.reason} {self.status}"

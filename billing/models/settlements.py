@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Provider
+from billing.models.usage import UsageRecord
+from vouchers.models import Programme
+from vouchers.models.fields import MoneyField
+
+
+class Settlement(models.Model):
+    """A provider's monthly statement in one programme: what the authority owes it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿 / draft"
+        APPROVED = "approved", "已审核 / approved"
+        PAID = "paid", "已兑付 / paid"
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="settlements")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="settlements")
+    period = models.CharField(max_length=7)  # "YYYY-MM"
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    total_billed = MoneyField(default=0)
+    total_subsidy = MoneyField(default=0)
+    # [{"by": user id, "role": ..., "at": iso time, "step": "approve" | "pay"}]
+    approvals = models.JSONField(default=list, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "结算单 / settlement"
+        ordering = ["-period", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "programme", "period"], name="settlement_once_a_month"
+            ),
+            # Four-eyes: whoever pays is not whoever approved.
+            models.CheckConstraint(
+                condition=Q(paid_by__isnull=True) | ~Q(paid_by=models.F("approved_by")),
+                name="settlement_four_eyes",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} · {self.programme.code} · {self.period}"
+
+
+class SettlementLine(models.Model):
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="lines")
+    # A record is on one statement at most.
+    record = models.OneToOneField(
+        UsageRecord, on_delete=models.PROTECT, related_name="settlement_line"
+    )
+    billed = MoneyField()
+    subsidy = MoneyField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "结算明细 / settlement line"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.settlement_id}: {self.record_id} {self.subsidy}"

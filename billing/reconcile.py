@@ -1,0 +1,316 @@
+"""Reconciliation pipeline: pending usage records -> subsidies on vouchers, set-wise.
+
+Per voucher, records are applied in order of (period_start, record_id), so the result
+never depends on delivery order. A record fits if its contract is known and not
+disputed, its voucher is neither revoked nor expired, its service days (Asia/Shanghai)
+lie within the contract's period and the voucher's validity, the contract's billed total
+stays within its value, and its unit price is not far above the provider's usual price
+for the SKU. Its subsidy is rate x amount rounded DOWN to the fen, capped by what is left
+on the voucher: with cum = the running sum of those shares and left = the voucher's
+remainder before the run, subsidy = min(left, cum) - min(left, cum - share), one window
+function pass. Money is computed in whole fen (exact on both backends).
+
+Work is claimed per voucher: `SELECT ... FOR UPDATE SKIP LOCKED` on a chunk of vouchers
+with pending records, then one transaction moves the chunk: one UPDATE classifies and
+prices every pending record of those vouchers, corrections are applied (billing/
+corrections.py), and the ledger, vouchers and audit follow set-wise. Several workers
+take different chunks; a crash rolls the chunk back and a re-run does it again, so the
+records, redemptions and ledger come out the same. Lock order as everywhere: voucher
+rows, then their reserve accounts, then the programme's redeemed account.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from billing import corrections
+from billing.models import UsageRecord
+from billing.reconcile_ledger import post_run
+from vouchers.models import Voucher
+
+CHUNK = 1000
+# A record whose unit price is more than OUTLIER_FACTOR times the provider's median for
+# the SKU is flagged, once the SKU has at least OUTLIER_MIN_SAMPLES priced records.
+OUTLIER_FACTOR = 3
+OUTLIER_MIN_SAMPLES = 5
+
+# The few expressions SQLite and PostgreSQL spell differently. Money columns are NUMERIC
+# on PostgreSQL (exact) and binary floats on SQLite, so on SQLite every amount becomes a
+# whole number of fen (an INTEGER) before it is added, compared or multiplied.
+DIALECT = {
+    "postgresql": {
+        "fen": "({} * 100)",
+        "share": "TRUNC({amount} * {rate} * 100)",
+        "yuan": "({} / 100.0)",
+        "least": "LEAST",
+        "text_order": 'COLLATE "C"',
+    },
+    "sqlite": {
+        "fen": "CAST(ROUND({} * 100) AS INTEGER)",
+        "share": "(CAST(ROUND({amount} * 100) AS INTEGER) * CAST(ROUND({rate} * 10000) AS INTEGER) / 10000)",
+        "yuan": "({} / 100.0)",
+        "least": "MIN",
+        "text_order": "",
+    },
+}
+
+
+@dataclass
+class Outcome:
+    runs: list[str] = field(default_factory=list)
+    vouchers: int = 0
+    redeemed: int = 0
+    exceptions: int = 0
+    subsidy: Decimal = Decimal("0.00")
+
+    def as_dict(self) -> dict:
+        return {
+            "vouchers": self.vouchers,
+            "redeemed": self.redeemed,
+            "exceptions": self.exceptions,
+            "subsidy": str(self.subsidy),
+        }
+
+
+def reconcile(*, chunk: int = CHUNK, programme_id: int | None = None) -> Outcome:
+    """Reconcile every pending record, a chunk of vouchers per transaction; only the
+    vouchers of `programme_id` if given (workers partitioned by programme)."""
+    outcome = Outcome()
+    refresh_sku_prices()
+    while _reconcile_chunk(chunk, outcome, programme_id):
+        pass
+    with transaction.atomic():
+        _flag_unmatched(outcome)
+    return outcome
+
+
+def _sql(template: str, **extra) -> str:
+    words = DIALECT[connection.vendor]
+    return template.format(
+        least=words["least"],
+        text_order=words["text_order"],
+        share=words["share"].format(amount="j.amount", rate="j.rate"),
+        fen_value=words["fen"].format("j.value"),
+        fen_left=words["fen"].format("(j.face_value - j.redeemed - j.released)"),
+        fen_amount=words["fen"].format("j.amount"),
+        fen_prior=words["fen"].format("COALESCE(p.billed, 0)"),
+        subsidy=words["yuan"].format("r.subsidy_fen"),
+        **extra,
+    )
+
+
+def _claim(chunk: int, programme_id: int | None) -> list[int]:
+    """Lock up to `chunk` vouchers that have pending records, skipping those another
+    worker holds (PostgreSQL; SQLite has one writer at a time anyway)."""
+    pending = UsageRecord.objects.filter(
+        status=UsageRecord.Status.PENDING,
+        provider_id=OuterRef("contract__provider_id"),
+        contract_key=OuterRef("contract__number_key"),
+    )
+    vouchers = Voucher.objects.select_for_update(skip_locked=True, of=("self",))
+    if programme_id is not None:
+        vouchers = vouchers.filter(programme_id=programme_id)
+    claimed = vouchers.filter(Exists(pending)).order_by("pk")[:chunk]
+    return list(claimed.values_list("pk", flat=True))
+
+
+def _reconcile_chunk(chunk: int, outcome: Outcome, programme_id: int | None) -> bool:
+    with transaction.atomic():
+        voucher_ids = _claim(chunk, programme_id)
+        if not voucher_ids:
+            return False
+        run, now = uuid.uuid4().hex, timezone.now()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                _tune(cursor)
+            _apply_records(cursor, voucher_ids, run, now)
+            corrections.apply(cursor, voucher_ids=voucher_ids, run=run, now=now)
+            _open_exceptions(cursor, run, now, voucher_ids)
+        posted = post_run(voucher_ids=voucher_ids, run=run)
+        outcome.runs.append(run)
+        # Vouchers whose records moved (a claimed voucher may have been done meanwhile).
+        outcome.vouchers += posted.vouchers
+        outcome.redeemed += posted.records
+        outcome.exceptions += posted.exceptions
+        outcome.subsidy += posted.subsidy
+    return True
+
+
+# Every pending, non-correction record of the claimed vouchers, judged and priced in one
+# statement. `judged` gives the first reason that fails; `running` is one window pass
+# giving, in order, the contract's running billed total (after what was already redeemed
+# on it) and the running sum of shares. Amounts are >= 0, so the records within the
+# contract's value are a prefix of each voucher's order, and the running sum of shares of
+# a record in that prefix counts only records of the prefix: one pass serves both.
+APPLY_RECORDS = """
+WITH judged AS (
+    SELECT r.id, r.amount, r.period_start, r.record_id, v.id AS voucher_id,
+           c.id AS contract_id, c.value, v.rate, v.face_value, v.redeemed, v.released,
+           CASE
+             WHEN c.provider_status = 'disputed' THEN 'disputed_contract'
+             WHEN v.status = 'revoked' THEN 'voucher_revoked'
+             WHEN v.status = 'expired' THEN 'voucher_expired'
+             WHEN r.start_date < c.service_start OR r.end_date > c.service_end
+               THEN 'outside_contract_period'
+             WHEN r.end_date > v.expires_on THEN 'voucher_expired'
+             WHEN r.start_date < v.valid_from THEN 'outside_voucher_validity'
+             WHEN v.status = 'public_notice' THEN 'voucher_not_active'
+             WHEN r.quantity > 0 AND s.samples >= {min_samples}
+                  AND r.amount > s.median_unit_price * r.quantity * {factor}
+               THEN 'unit_price_outlier'
+           END AS reason
+    FROM vouchers_voucher v
+    JOIN vouchers_contract c ON c.id = v.contract_id
+    JOIN billing_usagerecord r
+      ON r.provider_id = c.provider_id AND r.contract_key = c.number_key
+    LEFT JOIN billing_skuprice s ON s.provider_id = r.provider_id AND s.sku = r.sku
+    WHERE v.id IN ({vouchers}) AND r.status = 'pending' AND r.corrects = ''
+),
+prior AS (
+    SELECT voucher_id, SUM(amount) AS billed FROM billing_usagerecord
+    WHERE voucher_id IN ({vouchers}) AND status = 'redeemed' AND corrects = ''
+    GROUP BY voucher_id
+),
+running AS (
+    SELECT j.id, {fen_prior} + SUM({fen_amount}) OVER w AS billed_fen, {fen_value} AS value_fen,
+           {share} AS share_fen, SUM({share}) OVER w AS cum_fen, {fen_left} AS left_fen
+    FROM judged j LEFT JOIN prior p ON p.voucher_id = j.voucher_id
+    WHERE j.reason IS NULL
+    WINDOW w AS (PARTITION BY j.voucher_id ORDER BY j.period_start, j.record_id {text_order}
+                 ROWS UNBOUNDED PRECEDING)
+),
+outcome AS (
+    SELECT j.id, j.voucher_id, j.contract_id,
+           COALESCE(j.reason, CASE WHEN p.billed_fen > p.value_fen
+                                   THEN 'contract_value_exceeded' END) AS reason,
+           {least}(p.left_fen, p.cum_fen) - {least}(p.left_fen, p.cum_fen - p.share_fen)
+             AS subsidy_fen
+    FROM judged j LEFT JOIN running p ON p.id = j.id
+)
+UPDATE billing_usagerecord
+SET status = CASE WHEN r.reason IS NULL THEN 'redeemed' ELSE 'exception' END,
+    exception = r.reason,
+    subsidy = CASE WHEN r.reason IS NULL THEN {subsidy} END,
+    voucher_id = r.voucher_id,
+    contract_id = r.contract_id,
+    reconcile_run = %s,
+    reconciled_at = %s
+FROM outcome r
+WHERE billing_usagerecord.id = r.id
+  -- The same rows again, found as `judged` found them (the pending records of the
+  -- chunk's contracts, by index): without it the planner hashes the whole table to
+  -- join by id, for every chunk, which grows faster than the table.
+  AND billing_usagerecord.status = 'pending'
+  AND EXISTS (
+    SELECT 1 FROM vouchers_voucher v JOIN vouchers_contract c ON c.id = v.contract_id
+    WHERE v.id IN ({vouchers}) AND c.provider_id = billing_usagerecord.provider_id
+      AND c.number_key = billing_usagerecord.contract_key)
+"""
+
+
+def _tune(cursor) -> None:
+    # The chunk's window sorts fit in memory instead of spilling to disk.
+    cursor.execute("SET LOCAL work_mem = '64MB'")
+    # A chunk need not wait for its WAL to reach the disk: if the server crashed before,
+    # the whole chunk (records, ledger, audit) would be lost together, the records would
+    # be pending again and the next run would redo it with the same result; a later
+    # synchronous commit (any other write) flushes it first anyway.
+    cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> None:
+    marks = ", ".join(["%s"] * len(voucher_ids))
+    sql = _sql(
+        APPLY_RECORDS, vouchers=marks, min_samples=OUTLIER_MIN_SAMPLES, factor=OUTLIER_FACTOR
+    )
+    cursor.execute(sql, [*voucher_ids, *voucher_ids, run, _instant(now), *voucher_ids])
+
+
+def _instant(now):
+    return connection.ops.adapt_datetimefield_value(now)
+
+
+OPEN_EXCEPTIONS = """
+INSERT INTO billing_reconciliationexception (record_id, reason, status, created_at, note)
+SELECT id, exception, 'open', %s, '' FROM billing_usagerecord
+WHERE reconcile_run = %s AND status = 'exception' {scope}
+ON CONFLICT (record_id) DO NOTHING
+"""
+
+
+def _open_exceptions(cursor, run: str, now, voucher_ids: list[int] | None) -> None:
+    """One open exception per record that did not fit (a re-run adds none twice)."""
+    if voucher_ids:
+        scope = f"AND voucher_id IN ({', '.join(['%s'] * len(voucher_ids))})"
+        cursor.execute(OPEN_EXCEPTIONS.format(scope=scope), [_instant(now), run, *voucher_ids])
+    else:
+        cursor.execute(OPEN_EXCEPTIONS.format(scope="AND voucher_id IS NULL"), [_instant(now), run])
+
+
+# Records whose contract is unknown, or has no voucher: nothing to apply them to.
+FLAG_UNMATCHED = """
+UPDATE billing_usagerecord
+SET status = 'exception',
+    exception = CASE WHEN EXISTS (
+        SELECT 1 FROM vouchers_contract c
+        WHERE c.provider_id = billing_usagerecord.provider_id
+          AND c.number_key = billing_usagerecord.contract_key)
+      THEN 'no_voucher' ELSE 'unknown_contract' END,
+    reconcile_run = %s,
+    reconciled_at = %s
+WHERE status = 'pending' AND NOT EXISTS (
+    SELECT 1 FROM vouchers_contract c JOIN vouchers_voucher v ON v.contract_id = c.id
+    WHERE c.provider_id = billing_usagerecord.provider_id
+      AND c.number_key = billing_usagerecord.contract_key)
+"""
+
+
+def _flag_unmatched(outcome: Outcome) -> None:
+    run, now = uuid.uuid4().hex, timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(FLAG_UNMATCHED, [run, _instant(now)])
+        outcome.exceptions += cursor.rowcount
+        _open_exceptions(cursor, run, now, None)
+
+
+# The provider's usual unit price per SKU: the median of amount / quantity over its
+# priced records (pending or redeemed), by a portable window-function median.
+REFRESH_SKU_PRICES = """
+INSERT INTO billing_skuprice (provider_id, sku, median_unit_price, samples)
+SELECT provider_id, sku, AVG(unit_price), MAX(n) FROM (
+    SELECT provider_id, sku, amount / quantity AS unit_price,
+           ROW_NUMBER() OVER (PARTITION BY provider_id, sku ORDER BY amount / quantity) AS k,
+           COUNT(*) OVER (PARTITION BY provider_id, sku) AS n
+    FROM billing_usagerecord
+    WHERE quantity > 0 AND corrects = '' AND status IN ('pending', 'redeemed')
+) ranked
+WHERE k IN ((n + 1) / 2, (n + 2) / 2)
+GROUP BY provider_id, sku
+ON CONFLICT (provider_id, sku) DO UPDATE
+SET median_unit_price = excluded.median_unit_price, samples = excluded.samples
+"""
+
+
+# PostgreSQL has the median built in, which sorts once instead of numbering every row.
+REFRESH_SKU_PRICES_POSTGRESQL = """
+INSERT INTO billing_skuprice (provider_id, sku, median_unit_price, samples)
+SELECT provider_id, sku, percentile_cont(0.5) WITHIN GROUP (ORDER BY amount / quantity), count(*)
+FROM billing_usagerecord
+WHERE quantity > 0 AND corrects = '' AND status IN ('pending', 'redeemed')
+GROUP BY provider_id, sku
+ON CONFLICT (provider_id, sku) DO UPDATE
+SET median_unit_price = excluded.median_unit_price, samples = excluded.samples
+"""
+
+
+def refresh_sku_prices() -> None:
+    """Recompute the usual prices, when there is anything to judge against them."""
+    if not UsageRecord.objects.filter(status=UsageRecord.Status.PENDING).exists():
+        return
+    sql = REFRESH_SKU_PRICES_POSTGRESQL if connection.vendor == "postgresql" else REFRESH_SKU_PRICES
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)

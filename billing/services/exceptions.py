@@ -1,0 +1,95 @@
+"""A reviewer resolves a reconciliation exception: accept (the record is applied to its
+voucher, row-at-a-time under the voucher's lock) or reject (it is dropped). Audited."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.permissions import require
+from audit import services as audit
+from billing.models import ReconciliationException, UsageRecord
+from config.errors import DomainError
+from vouchers.models import LedgerEntry, Voucher
+from vouchers.money import share_of
+from vouchers.selectors import lock_voucher
+from vouchers.services import ledger
+
+Decision = ReconciliationException.Status
+
+
+def resolve_exception(*, exception: ReconciliationException, decision: str, by, note: str = ""):
+    """Accept or reject an open exception. Returns the exception as decided."""
+    if decision not in (Decision.ACCEPTED, Decision.REJECTED):
+        raise DomainError(
+            "decision", "决定须为 accepted 或 rejected", "decision must be accepted or rejected"
+        )
+    require(by, "billing.resolve_exception", exception)
+    with transaction.atomic():
+        # Lock order: the voucher row first, as every voucher operation does.
+        record = exception.record
+        voucher = lock_voucher(voucher=record.voucher) if record.voucher_id else None
+        exception = ReconciliationException.objects.select_for_update().get(pk=exception.pk)
+        record = UsageRecord.objects.select_for_update().get(pk=exception.record_id)
+        if exception.status != Decision.OPEN:
+            raise DomainError(
+                "status",
+                "该异常已处理",
+                f"the exception is already {exception.status}",
+                code="bad_state",
+            )
+        if decision == Decision.ACCEPTED:
+            _apply(record, voucher, by)
+        else:
+            record.status = UsageRecord.Status.REJECTED
+            record.save(update_fields=["status"])
+        _decide(exception, decision, by, note, voucher)
+    return exception
+
+
+def _decide(exception, decision, by, note, voucher) -> None:
+    exception.status, exception.decided_by, exception.note = decision, by, note
+    exception.decided_at = timezone.now()
+    exception.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    audit.record(
+        actor=by,
+        action=f"usage_exception.{decision}",
+        obj=exception,
+        programme=voucher.programme_id if voucher else None,
+        before={"status": Decision.OPEN, "reason": exception.reason},
+        after={"status": decision, "record": exception.record.record_id, "note": note},
+    )
+
+
+def _apply(record: UsageRecord, voucher: Voucher | None, by) -> None:
+    """Redeem the record on its voucher: rate x amount rounded down, up to what is left."""
+    if voucher is None or record.corrects:
+        raise DomainError(
+            "decision",
+            "该记录没有可核销的券，只能驳回",
+            "this record has no voucher it could be applied to; it can only be rejected",
+            code="not_applicable",
+        )
+    subsidy = min(share_of(record.amount, voucher.rate), voucher.remaining)
+    run = f"exception-{record.pk}"
+    record.status, record.subsidy, record.reconcile_run = UsageRecord.Status.REDEEMED, subsidy, run
+    record.reconciled_at = timezone.now()
+    record.save(update_fields=["status", "subsidy", "reconcile_run", "reconciled_at"])
+    if subsidy <= 0:
+        return
+    before = {"redeemed": voucher.redeemed, "status": voucher.status}
+    voucher.redeemed += subsidy
+    if voucher.remaining == 0 and voucher.status == Voucher.Status.ACTIVE:
+        voucher.exhaust()
+    voucher.save(update_fields=["redeemed", "status"])
+    audit.record(
+        actor=by, action="voucher.redeem", obj=voucher, programme=voucher.programme,
+        before=before, after={"redeemed": voucher.redeemed, "status": voucher.status, "record": record.record_id},
+    )  # fmt: skip
+    ledger.transfer(
+        debit=voucher.reserve_account,
+        credit=ledger.redeemed_account(voucher.programme_id, voucher.provider_id),
+        amount=subsidy,
+        kind=LedgerEntry.Kind.REDEEM,
+        by=by,
+        voucher=voucher,
+        reference=f"reconcile:{run}",
+    )

@@ -1,0 +1,171 @@
+"""Settlement statements (兑付): monthly, per provider and programme.
+
+`build_settlements` (a pipeline: lines are inserted set-wise) puts every redeemed record
+of a service month up to `period` that is on no statement yet onto the provider's draft
+statement of that programme and month; a record of a month whose statement is already
+approved or paid (a late record, a correction) so lands on the next open one. A line
+traces to its usage record (unique: a record is on one statement at most), and a
+statement's total subsidy is the sum of its records' subsidies, which are the amounts
+the ledger moved to the provider's redeemed account.
+
+Approval by a reviewer or finance officer of the programme's authority; payment by a
+finance officer who did not approve it (four-eyes, also a check constraint), moving the
+total redeemed -> paid in the ledger.
+"""
+
+import calendar
+import re
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.permissions import require
+from audit import services as audit
+from billing.models import Settlement, UsageRecord
+from config.errors import DomainError
+from vouchers.models import LedgerAccount, LedgerEntry
+from vouchers.services import ledger
+
+PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def last_month() -> str:
+    return (timezone.localdate() - relativedelta(months=1)).strftime("%Y-%m")
+
+
+def month_after(period: str) -> date:
+    """The first day after the month `period` ("YYYY-MM")."""
+    match = PERIOD.match(period or "")
+    if not match:
+        raise DomainError(
+            "period", "结算期须为 YYYY-MM", "period must be YYYY-MM", code="invalid_period"
+        )
+    year, month = int(match[1]), int(match[2])
+    return date(year, month, calendar.monthrange(year, month)[1]) + relativedelta(days=1)
+
+
+ADD_LINES = """
+INSERT INTO billing_settlementline (settlement_id, record_id, billed, subsidy)
+SELECT s.id, r.id, CASE WHEN r.corrects = '' THEN r.amount ELSE 0 END, r.subsidy
+FROM billing_usagerecord r
+JOIN vouchers_voucher v ON v.id = r.voucher_id
+JOIN billing_settlement s
+  ON s.provider_id = r.provider_id AND s.programme_id = v.programme_id
+ AND s.period = %s AND s.status = 'draft'
+WHERE r.status = 'redeemed' AND r.start_date < %s
+  AND NOT EXISTS (SELECT 1 FROM billing_settlementline l WHERE l.record_id = r.id)
+ON CONFLICT (record_id) DO NOTHING
+"""
+TOTALS = """
+UPDATE billing_settlement SET
+  total_billed = COALESCE((SELECT ROUND(SUM(billed), 2) FROM billing_settlementline l
+                           WHERE l.settlement_id = billing_settlement.id), 0),
+  total_subsidy = COALESCE((SELECT ROUND(SUM(subsidy), 2) FROM billing_settlementline l
+                            WHERE l.settlement_id = billing_settlement.id), 0),
+  updated_at = %s
+WHERE period = %s AND status = 'draft'
+"""
+
+
+def build_settlements(*, period: str) -> dict:
+    """Build or top up the draft statements of `period`. Idempotent."""
+    before = month_after(period)
+    unsettled = UsageRecord.objects.filter(
+        status=UsageRecord.Status.REDEEMED, start_date__lt=before, settlement_line__isnull=True
+    )
+    owners = set(unsettled.values_list("provider_id", "voucher__programme_id").distinct())
+    with transaction.atomic():
+        for provider_id, programme_id in sorted(owners):
+            Settlement.objects.get_or_create(
+                provider_id=provider_id, programme_id=programme_id, period=period
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(ADD_LINES, [period, connection.ops.adapt_datefield_value(before)])
+            added = cursor.rowcount
+            cursor.execute(
+                TOTALS, [connection.ops.adapt_datetimefield_value(timezone.now()), period]
+            )
+        drafts = Settlement.objects.filter(period=period, status=Settlement.Status.DRAFT)
+        for settlement in drafts.order_by("pk"):
+            audit.record(
+                actor=None, action="settlement.build", obj=settlement,
+                programme=settlement.programme_id,
+                after={"period": period, "total_billed": settlement.total_billed,
+                       "total_subsidy": settlement.total_subsidy},
+            )  # fmt: skip
+    return {"period": period, "settlements": drafts.count(), "lines_added": added}
+
+
+def _locked(settlement: Settlement, status: str) -> Settlement:
+    settlement = (
+        Settlement.objects.select_for_update().select_related("programme").get(pk=settlement.pk)
+    )
+    if settlement.status != status:
+        raise DomainError(
+            "status", f"结算单状态为 {settlement.status}", f"the statement is {settlement.status}, not {status}",
+            code="bad_state",
+        )  # fmt: skip
+    return settlement
+
+
+def _note_step(settlement: Settlement, by, step: str, before: str) -> None:
+    settlement.approvals = [
+        *settlement.approvals,
+        {"by": by.pk, "step": step, "at": timezone.now().isoformat()},
+    ]
+    audit.record(
+        actor=by, action=f"settlement.{step}", obj=settlement, programme=settlement.programme_id,
+        before={"status": before}, after={"status": settlement.status, "total_subsidy": settlement.total_subsidy},
+    )  # fmt: skip
+
+
+def approve_settlement(*, settlement: Settlement, by) -> Settlement:
+    require(by, "billing.approve_settlement", settlement)
+    with transaction.atomic():
+        settlement = _locked(settlement, Settlement.Status.DRAFT)
+        settlement.status, settlement.approved_by = Settlement.Status.APPROVED, by
+        _note_step(settlement, by, "approve", Settlement.Status.DRAFT)
+        settlement.save(update_fields=["status", "approved_by", "approvals", "updated_at"])
+    return settlement
+
+
+def pay_settlement(*, settlement: Settlement, by) -> Settlement:
+    """Record the payment: a second officer, not the approver (four-eyes)."""
+    require(by, "billing.pay_settlement", settlement)
+    with transaction.atomic():
+        settlement = _locked(settlement, Settlement.Status.APPROVED)
+        if settlement.approved_by_id == by.pk:
+            raise DomainError(
+                "paid_by", "付款须由审核人以外的另一名财务人员确认",
+                "a payment needs a second officer, not the one who approved it", code="four_eyes",
+            )  # fmt: skip
+        if settlement.total_subsidy < 0:
+            raise DomainError(
+                "total_subsidy", "结算金额为负，不能付款", "a negative statement cannot be paid",
+                code="negative_total",
+            )  # fmt: skip
+        settlement.status, settlement.paid_by = Settlement.Status.PAID, by
+        _note_step(settlement, by, "pay", Settlement.Status.APPROVED)
+        settlement.save(update_fields=["status", "paid_by", "approvals", "updated_at"])
+        if settlement.total_subsidy > 0:
+            ledger.transfer(
+                debit=ledger.redeemed_account(settlement.programme_id, settlement.provider_id),
+                credit=paid_account(settlement.programme_id, settlement.provider_id),
+                amount=settlement.total_subsidy, kind=LedgerEntry.Kind.PAY, by=by,
+                reference=f"settlement:{settlement.pk}",
+            )  # fmt: skip
+    return settlement
+
+
+def paid_account(programme_id: int, provider_id: int) -> LedgerAccount:
+    account, _ = LedgerAccount.objects.get_or_create(
+        key=ledger.account_key(programme_id, LedgerAccount.Kind.PAID, f"provider{provider_id}"),
+        defaults={
+            "programme_id": programme_id,
+            "kind": LedgerAccount.Kind.PAID,
+            "provider_id": provider_id,
+        },
+    )
+    return account

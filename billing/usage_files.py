@@ -1,0 +1,124 @@
+"""Usage files: a provider's CSV, stored as sent, then ingested in the background.
+
+The file is read as a stream (the csv module over a text wrapper, CHUNK rows at a time),
+never whole, so a 1,000,000-row file needs the memory of one chunk. Errors name the
+file's line number (header = line 1). Running it again after a crash is safe: records
+are keyed by record_id, so the rows already stored come back as duplicates and the
+counts come out the same.
+"""
+
+import csv
+import uuid
+from itertools import islice
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from billing.ingest import CONFLICT, ingest_records
+from billing.models import UsageFile
+from billing.records import csv_columns, csv_row, missing_columns, parse_records
+
+CHUNK = 5000
+MAX_ERRORS = 1000
+
+
+def store_upload(*, provider, chunks, original_name: str = "") -> UsageFile:
+    """Write the uploaded bytes (an iterable of chunks) under USAGE_FILE_ROOT and queue
+    the file. The caller enqueues `billing.tasks.process_usage_file` after commit."""
+    relative = (
+        Path(f"p{provider.pk}") / timezone.now().strftime("%Y/%m") / f"{uuid.uuid4().hex}.csv"
+    )
+    target = Path(settings.USAGE_FILE_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    return UsageFile.objects.create(
+        provider=provider, path=str(relative), original_name=original_name[:200]
+    )
+
+
+def process_usage_file(*, usage_file: UsageFile) -> UsageFile:
+    """Ingest the file's rows; status done (with per-row errors) or failed (unreadable)."""
+    claimed = UsageFile.objects.filter(pk=usage_file.pk).exclude(status=UsageFile.Status.DONE)
+    if not claimed.update(status=UsageFile.Status.RUNNING):
+        return UsageFile.objects.get(pk=usage_file.pk)
+    usage_file.refresh_from_db()
+    counts = {"rows_total": 0, "rows_accepted": 0, "rows_rejected": 0, "errors": []}
+    try:
+        with open(
+            Path(settings.USAGE_FILE_ROOT) / usage_file.path, encoding="utf-8-sig", newline=""
+        ) as text:
+            _ingest_stream(usage_file, csv.reader(text), counts)
+        status = UsageFile.Status.DONE
+    except (UnicodeDecodeError, csv.Error, _Unreadable) as exc:
+        counts["errors"].append(_file_error(exc))
+        status = UsageFile.Status.FAILED
+    UsageFile.objects.filter(pk=usage_file.pk).update(
+        status=status, finished_at=timezone.now(), **counts
+    )
+    usage_file.refresh_from_db()
+    return usage_file
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _file_error(exc: Exception) -> dict:
+    if isinstance(exc, UnicodeDecodeError):
+        message = "文件不是 UTF-8 编码 / the file is not UTF-8"
+        return {"row": None, "field": "file", "code": "invalid_encoding", "message": message}
+    if isinstance(exc, _Unreadable):
+        return {"row": 1, "field": "header", "code": "missing_columns", "message": str(exc)}
+    return {
+        "row": None,
+        "field": "file",
+        "code": "invalid_csv",
+        "message": f"CSV 格式错误 / bad CSV: {exc}",
+    }
+
+
+def _ingest_stream(usage_file: UsageFile, reader, counts: dict) -> None:
+    header = next(reader, None)
+    fields = csv_columns(header or [])
+    missing = missing_columns(fields)
+    if missing:
+        names = ", ".join(missing)
+        raise _Unreadable(f"缺少列 {names} / missing columns: {names}")
+    while True:
+        rows = list(islice(((reader.line_num, row) for row in reader), CHUNK))
+        if not rows:
+            return
+        _ingest_chunk(usage_file, fields, rows, counts)
+        # Progress is visible while the file runs.
+        UsageFile.objects.filter(pk=usage_file.pk).update(
+            rows_total=counts["rows_total"], rows_accepted=counts["rows_accepted"],
+            rows_rejected=counts["rows_rejected"],
+        )  # fmt: skip
+
+
+def _ingest_chunk(usage_file: UsageFile, fields: list[str], rows: list, counts: dict) -> None:
+    records, errors = parse_records([csv_row(fields, row) for _, row in rows])
+    valid = [record for record in records if record is not None]
+    with transaction.atomic():
+        statuses = iter(
+            ingest_records(provider=usage_file.provider, records=valid, usage_file=usage_file)
+        )
+    for (line, _), record, error in zip(rows, records, errors, strict=True):
+        counts["rows_total"] += 1
+        if record is not None and next(statuses) != CONFLICT:
+            counts["rows_accepted"] += 1
+            continue
+        counts["rows_rejected"] += 1
+        if len(counts["errors"]) < MAX_ERRORS:
+            counts["errors"].append(_row_error(line, error))
+
+
+def _row_error(line: int, error) -> dict:
+    if error is None:
+        message = "记录编号已存在且内容不同，原记录保留 / a known record_id with different content: the original stands"
+        return {"row": line, "field": "record_id", "code": "conflict", "message": message}
+    return {"row": line, "field": error.field, "code": error.code, "message": error.message}
