@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from company.errors import pick
 from company.forms import CreditCodeField, InviteForm, RegisterEntityForm, SignUpForm
 from company.models import CompanyAccount, Invitation, Notification
 from company.services import invitations, registration
-from company.views.common import posted, run_service
+from company.views.common import PAGE_SIZE, posted, run_service
 from config.errors import DomainError
 from web.auth import safe_next
 
@@ -117,7 +118,10 @@ def invite(request):
             return redirect("company:invite")
     context = {
         "form": form,
-        "invitations": entity.invitations.select_related("accepted_by")[:50],
+        "page": Paginator(
+            entity.invitations.select_related("accepted_by").order_by("-created_at", "-pk"),
+            PAGE_SIZE,
+        ).get_page(request.GET.get("page")),
         "staff": entity.membership_set.select_related("user").order_by("pk"),
         "account": CompanyAccount.objects.get(entity=entity),
     }

@@ -203,6 +203,21 @@ def test_an_invitation_is_sent_and_accepted_once_by_its_addressee(
     assert invitation.accepted_by.username == "colleague"
 
 
+def test_the_team_page_lists_invitations_a_page_at_a_time(as_clerk, company, clerk):
+    from company.models import Invitation
+
+    Invitation.objects.bulk_create(
+        Invitation(
+            entity=company, invited_by=clerk, email=f"staff{n:02d}@xinghe.example", token=f"t{n}"
+        )
+        for n in range(25)
+    )
+    first = as_clerk.get("/company/team/").content.decode()
+    second = as_clerk.get("/company/team/?page=2").content.decode()
+    assert "staff24@xinghe.example" in first and "staff00@xinghe.example" not in first
+    assert "staff00@xinghe.example" in second
+
+
 def test_withdrawing_asks_first_then_withdraws(as_clerk, draft):
     confirm = as_clerk.get(f"/company/applications/{draft.pk}/withdraw/")
     assert "撤回" in confirm.content.decode()
