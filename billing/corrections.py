@@ -8,6 +8,13 @@ earlier corrections earned, so it may be negative. Corrections are rare, so they
 applied one by one after the chunk's set-wise pass, in (period_start, record_id) order.
 A correction of an unknown record, or of one that earned nothing (an exception, rejected,
 another voucher's), becomes an exception `unknown_original`.
+
+A correction that takes subsidy back moves it from the provider's redeemed account
+(programme x provider) to the voucher's reserve. Once the provider's statement is paid
+that account may hold less than the take-back; the run's UPDATE would then overdraw it
+(`account_no_overdraft`) and roll back the whole chunk, run after run. Such a correction
+becomes an exception `clawback_needed` instead and nothing moves for it: the money has to
+be clawed back from the provider (追回), which is a reviewer's business.
 """
 
 from decimal import Decimal
@@ -32,6 +39,19 @@ EARNED = """
 SELECT COALESCE(SUM(subsidy), 0) FROM billing_usagerecord
 WHERE provider_id = (SELECT provider_id FROM billing_usagerecord WHERE id = %s)
   AND status = 'redeemed' AND (record_id = %s OR corrects = %s)
+"""
+# What the provider's redeemed account can give back now: its balance, plus what this
+# run (the chunk) moves into it so far from every voucher of the same programme and
+# provider (the set-wise pass and the corrections before this one).
+ROOM = """
+SELECT COALESCE((SELECT a.balance FROM vouchers_ledgeraccount a
+                 WHERE a.kind = 'redeemed' AND a.programme_id = v.programme_id
+                   AND a.provider_id = v.provider_id), 0),
+       COALESCE((SELECT SUM(r.subsidy) FROM billing_usagerecord r
+                 JOIN vouchers_voucher w ON w.id = r.voucher_id
+                 WHERE r.reconcile_run = %s AND r.status = 'redeemed'
+                   AND w.programme_id = v.programme_id AND w.provider_id = v.provider_id), 0)
+FROM vouchers_voucher v WHERE v.id = %s
 """
 TAKEN_IN_RUN = """
 SELECT COALESCE(SUM(subsidy), 0) FROM billing_usagerecord
@@ -63,7 +83,27 @@ def _apply_one(cursor, row, run: str, now) -> None:
     earned = _fen(_scalar(cursor, EARNED, [pk, original, original]))
     left = _fen(remainder) - _fen(_scalar(cursor, TAKEN_IN_RUN, [voucher_id, run]))
     target = min(share_of(_fen(amount), _rate(rate)), left + earned)
+    if target - earned < 0 and earned - target > _room(cursor, voucher_id, run):
+        cursor.execute(SETTLE, ["exception", "clawback_needed", None, voucher_id, run, at, pk])
+        return
     cursor.execute(SETTLE, ["redeemed", None, target - earned, voucher_id, run, at, pk])
+
+
+def _room(cursor, voucher_id: int, run: str) -> Decimal:
+    """What the voucher's redeemed account can give back without overdrawing.
+
+    Decided here, correction by correction, rather than over the per-voucher nets in
+    billing/reconcile_ledger.py: only a correction can take back, and deciding where it
+    is priced keeps the later corrections of the same voucher priced on the remainder
+    without the refused one (a pass over the nets would have to reprice them). A
+    correction is counted against the run's moves so far, in the order they are applied,
+    so the net the ledger moves per account never exceeds its balance. The balance is
+    read without its lock (the lock order takes the redeemed accounts last, in
+    post_run): a payment or take-back committed meanwhile by another worker on the same
+    account can still fail this chunk once, and the next run decides again."""
+    cursor.execute(ROOM, [run, voucher_id])
+    balance, moved = cursor.fetchone()
+    return _fen(balance) + _fen(moved)
 
 
 def _scalar(cursor, sql: str, params: list):

@@ -9,7 +9,9 @@ amount and status before and after. The cached balances and `Voucher.redeemed` m
 set-wise UPDATEs guarded by the foundation's check constraints (reserve >= 0, redeemed
 <= face value). Lock order: the voucher rows are already locked by the claim; reserves
 next; the shared redeemed accounts last, one at a time in id order, so two workers never
-wait on each other in opposite orders.
+wait on each other in opposite orders. A correction whose take-back the redeemed account
+could not absorb was already made an exception `clawback_needed` (billing/corrections.py),
+so the nets moved here never overdraw it.
 """
 
 from collections import defaultdict

@@ -34,6 +34,12 @@ class ReconciliationException(models.Model):
             "unknown_original",
             "更正的原记录不存在或未核销 / the corrected record is unknown or not redeemed",
         )
+        CLAWBACK_NEEDED = (
+            "clawback_needed",
+            "更正须退回的补贴超过服务商已核销账户余额，需向服务商追回"
+            " / the correction takes back more than the provider's redeemed account holds:"
+            " a claw-back from the provider is needed",
+        )
 
     class Status(models.TextChoices):
         OPEN = "open", "待处理 / open"

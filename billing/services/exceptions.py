@@ -1,19 +1,31 @@
 """A reviewer resolves a reconciliation exception: accept (the record is applied to its
-voucher, row-at-a-time under the voucher's lock) or reject (it is dropped). Audited."""
+voucher, row-at-a-time under the voucher's lock) or reject (it is dropped). Audited.
+
+A `clawback_needed` correction (it takes back more subsidy than the provider's redeemed
+account held when it was reconciled) is kept simple for now: accepting it applies the
+take-back only if the redeemed account can absorb it now (e.g. new, unpaid redemptions
+arrived), otherwise it is refused with the reason; rejecting drops it. The real claw-back
+from the provider (追回) is a later flow. Lock order: voucher, its reserve, then the
+provider's redeemed account.
+"""
+
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.permissions import require
 from audit import services as audit
 from billing.models import ReconciliationException, UsageRecord
 from config.errors import DomainError
-from vouchers.models import LedgerEntry, Voucher
+from vouchers.models import LedgerAccount, LedgerEntry, Voucher
 from vouchers.money import share_of
 from vouchers.selectors import lock_voucher
 from vouchers.services import ledger
 
 Decision = ReconciliationException.Status
+Reason = ReconciliationException.Reason
 
 
 def resolve_exception(*, exception: ReconciliationException, decision: str, by, note: str = ""):
@@ -36,7 +48,9 @@ def resolve_exception(*, exception: ReconciliationException, decision: str, by, 
                 f"the exception is already {exception.status}",
                 code="bad_state",
             )
-        if decision == Decision.ACCEPTED:
+        if decision == Decision.ACCEPTED and exception.reason == Reason.CLAWBACK_NEEDED:
+            _apply_take_back(record, voucher, by)
+        elif decision == Decision.ACCEPTED:
             _apply(record, voucher, by)
         else:
             record.status = UsageRecord.Status.REJECTED
@@ -69,11 +83,43 @@ def _apply(record: UsageRecord, voucher: Voucher | None, by) -> None:
             code="not_applicable",
         )
     subsidy = min(share_of(record.amount, voucher.rate), voucher.remaining)
+    _redeem(record, voucher, subsidy, by)
+
+
+def _apply_take_back(record: UsageRecord, voucher: Voucher, by) -> None:
+    """Apply a `clawback_needed` correction as the pipeline would have (what the corrected
+    amount earns less what the original and its corrections earned), if the provider's
+    redeemed account can give the take-back now; refuse otherwise."""
+    earned = UsageRecord.objects.filter(
+        Q(record_id=record.corrects) | Q(corrects=record.corrects),
+        provider_id=record.provider_id,
+        status=UsageRecord.Status.REDEEMED,
+    ).aggregate(s=Sum("subsidy"))["s"] or Decimal("0.00")
+    subsidy = min(share_of(record.amount, voucher.rate), voucher.remaining + earned) - earned
+    LedgerAccount.objects.select_for_update().get(pk=voucher.reserve_account.pk)
+    redeemed = ledger.redeemed_account(voucher.programme_id, voucher.provider_id)
+    redeemed = LedgerAccount.objects.select_for_update().get(pk=redeemed.pk)
+    if -subsidy > redeemed.balance:
+        raise DomainError(
+            "decision",
+            f"服务商已核销账户余额 {redeemed.balance} 元，不足以退回 {-subsidy} 元；"
+            "需向服务商追回（追回流程尚未提供），现只能驳回或稍后再接受",
+            f"the provider's redeemed account holds {redeemed.balance} yuan, less than the "
+            f"{-subsidy} yuan to take back: it needs a claw-back from the provider (not yet "
+            "available); reject it, or accept it later",
+            code="clawback_needed",
+        )
+    _redeem(record, voucher, subsidy, by)
+
+
+def _redeem(record: UsageRecord, voucher: Voucher, subsidy: Decimal, by) -> None:
+    """Record `subsidy` (negative for a take-back) on the record, its voucher and the
+    ledger: reserve -> the provider's redeemed account, or back."""
     run = f"exception-{record.pk}"
     record.status, record.subsidy, record.reconcile_run = UsageRecord.Status.REDEEMED, subsidy, run
     record.reconciled_at = timezone.now()
     record.save(update_fields=["status", "subsidy", "reconcile_run", "reconciled_at"])
-    if subsidy <= 0:
+    if subsidy == 0:
         return
     before = {"redeemed": voucher.redeemed, "status": voucher.status}
     voucher.redeemed += subsidy
@@ -84,10 +130,15 @@ def _apply(record: UsageRecord, voucher: Voucher | None, by) -> None:
         actor=by, action="voucher.redeem", obj=voucher, programme=voucher.programme,
         before=before, after={"redeemed": voucher.redeemed, "status": voucher.status, "record": record.record_id},
     )  # fmt: skip
+    ends = [
+        voucher.reserve_account,
+        ledger.redeemed_account(voucher.programme_id, voucher.provider_id),
+    ]
+    debit, credit = ends if subsidy > 0 else ends[::-1]
     ledger.transfer(
-        debit=voucher.reserve_account,
-        credit=ledger.redeemed_account(voucher.programme_id, voucher.provider_id),
-        amount=subsidy,
+        debit=debit,
+        credit=credit,
+        amount=abs(subsidy),
         kind=LedgerEntry.Kind.REDEEM,
         by=by,
         voucher=voucher,
