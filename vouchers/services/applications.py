@@ -175,8 +175,9 @@ DECIDED = ("status", "entitlement", "approved_amount", "decided_by", "decided_at
 def approve_application(*, application: Application, by, amount=None) -> Application:
     """Approve, possibly for less than the entitlement recomputed now, and issue the voucher.
 
-    One transaction, locks in the lock order: the application's row, the entity's cap
-    row, the programme's available account. Any refusal rolls back everything, the
+    One transaction, locks in the lock order: the application's row, its contract's row
+    (a provider's dispute waits, then finds the voucher issued), the entity's cap row,
+    the programme's available account. Any refusal rolls back everything, the
     voucher included. Returns the application as approved."""
     if is_own_work(by, application):
         raise DomainError(
