@@ -24,8 +24,8 @@ Invariants and where the database holds them:
   contract on Voucher;
 - ledger entries, rule-set versions, entity declarations and audit events are
   append-only (ORM guard; triggers on SQLite and PostgreSQL).
-Lock order, everywhere: application or voucher row, then the entity's cap row, then the
-programme's available account (the hot row, locked last so it is held for the shortest
+Lock order, everywhere: application or voucher row (an approval then its contract's
+row), then the entity's cap row, then the programme's available account (the hot row, locked last so it is held for the shortest
 time).  A voucher's reserve is touched only under its voucher's row lock, or created in
 the same transaction.
 """
