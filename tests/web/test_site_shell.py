@@ -71,3 +71,14 @@ def test_auth_pages_show_the_platform_name_not_the_host(client):
 def test_htmx_requests_carry_the_csrf_token_from_the_body(client):
     html = client.get("/").content.decode()
     assert re.search(r"<body hx-headers='\{\"X-CSRFToken\": \"[A-Za-z0-9]{64}\"\}'", html)
+
+
+def test_an_english_browser_still_lands_on_the_chinese_site(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page
+
+
+def test_the_visitors_own_choice_of_english_is_kept(client):
+    client.cookies["django_language"] = "en"
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<html lang="en">' in page
