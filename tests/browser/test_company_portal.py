@@ -54,7 +54,7 @@ def sign_up_to_submission(page, site_url, shot, check_a11y, language, programme,
 
     expect(page).to_have_url(site_url + "/company/register/")
     page.fill("#id_name", f"成都天府模型科技有限公司（{language}）")
-    page.fill("#id_credit_code", "91510100MA6CXXXXX0")
+    page.fill("#id_credit_code", "91510100MA6CGUT70D")
     expect(page.get_by_test_id("credit-code-error")).to_be_visible()
     step(page, shot, check_a11y, "register-credit-code-refused")
     page.fill("#id_credit_code", builders.credit_code())

@@ -117,7 +117,9 @@ def test_a_mistyped_credit_code_is_refused_next_to_the_field(newcomer):
 
 def test_the_credit_code_is_checked_as_it_is_typed(newcomer, company, clerk):
     url = "/company/register/check-credit-code/"
-    assert "校验位错误" in newcomer.get(url, {"credit_code": "91510100MA6CXXXXX0"}).content.decode()
+    # The right shape, but the check character should be F.
+    wrong_check = "91510100MA6CGUT70D"
+    assert "校验位错误" in newcomer.get(url, {"credit_code": wrong_check}).content.decode()
     ok = newcomer.get(url, {"credit_code": builders.credit_code()}).content.decode()
     assert 'data-testid="credit-code-ok"' in ok
     taken = newcomer.get(url, {"credit_code": company.credit_code}).content.decode()
