@@ -8,16 +8,23 @@ from accounts.models import EntityDeclaration
 from company.forms import local_choices
 from company.models import Claim, Notification
 from vouchers.models import Application, Programme, Voucher
+from vouchers.services import codes
 
 
 class SearchFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     search_fields: tuple = ()
+    # Voucher codes are shown in groups of four ("K7QM-2XDP-…") and stored compact: a
+    # term is compared with them in the stored form, so a code copied from a page matches.
+    code_fields: tuple = ()
 
     def search(self, queryset, name, value):
         condition = Q()
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value.strip()})
+        if compact := codes.normalise(value):
+            for field in self.code_fields:
+                condition |= Q(**{f"{field}__icontains": compact})
         return queryset.filter(condition)
 
 
@@ -47,7 +54,8 @@ class VoucherFilter(SearchFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=local_choices(Voucher.Status.choices)
     )
-    search_fields = ("code", "programme__name_zh", "programme__name_en")
+    search_fields = ("programme__name_zh", "programme__name_en")
+    code_fields = ("code",)
 
     class Meta:
         model = Voucher
@@ -58,7 +66,8 @@ class ClaimFilter(SearchFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=local_choices(Claim.Status.choices)
     )
-    search_fields = ("invoice_number", "voucher__code")
+    search_fields = ("invoice_number",)
+    code_fields = ("voucher__code",)
 
     class Meta:
         model = Claim

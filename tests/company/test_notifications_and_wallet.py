@@ -95,6 +95,14 @@ def test_the_wallet_lists_the_voucher_with_what_is_left(as_clerk, voucher):
     assert "¥50,000.00" in html and "¥5,000.00" in html and "¥45,000.00" in html
 
 
+def test_the_wallet_finds_a_voucher_by_its_code_as_printed(as_clerk, voucher):
+    printed = codes.display(voucher.code)[:9].lower()  # "k7qm-2xdp", typed from a page
+    found = as_clerk.get("/company/vouchers/", {"q": printed}).context["page"]
+    missed = as_clerk.get("/company/vouchers/", {"q": "0000-0000"}).context["page"]
+    assert [v.pk for v in found] == [voucher.pk]
+    assert list(missed) == []
+
+
 def test_a_voucher_shows_its_redemptions_and_their_chart_data(as_clerk, voucher):
     page = as_clerk.get(f"/company/vouchers/{voucher.pk}/")
     assert [e.amount for e in page.context["entries"]] == [5000]
