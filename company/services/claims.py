@@ -9,14 +9,11 @@ from company.models import Claim
 from config.errors import DomainError
 from vouchers.contract_numbers import number_key
 from vouchers.models import Programme, Voucher
-from vouchers.money import MoneyError, yuan
+from vouchers.money import parse_yuan
 
 
 def _money(field: str, value, zh: str, en: str):
-    try:
-        amount = yuan(value)
-    except MoneyError as exc:
-        raise DomainError(field, f"{zh}格式不正确", f"the {en} is not a valid yuan figure") from exc
+    amount = parse_yuan(value, field=field)
     if amount <= 0:
         raise DomainError(field, f"{zh}须大于零", f"the {en} must be positive")
     return amount
@@ -55,15 +52,7 @@ def file_claim(
     _require_claimable(voucher, entity)
     invoice_amount = _money("invoice_amount", invoice_amount, "发票金额", "invoice amount")
     amount = _money("amount", amount, "申请金额", "amount claimed")
-    if amount > invoice_amount:
-        raise DomainError("amount", "申请金额不得超过发票金额", "the claim exceeds the invoice")
-    key = number_key(invoice_number)
-    if not key:
-        raise DomainError("invoice_number", "发票号码不能为空", "the invoice number is blank")
-    if service_end < service_start:
-        raise DomainError(
-            "service_end", "服务结束日期早于开始日期", "the period ends before it starts"
-        )
+    key = _checked_invoice(invoice_number, invoice_amount, amount, service_start, service_end)
     claim = Claim(
         entity=entity,
         voucher=voucher,
@@ -93,6 +82,20 @@ def file_claim(
     except IntegrityError as exc:  # the same invoice filed at the same moment
         raise _duplicate_invoice() from exc
     return claim
+
+
+def _checked_invoice(invoice_number, invoice_amount, amount, service_start, service_end):
+    """The invoice number's key, once the claim's figures agree with the invoice."""
+    if amount > invoice_amount:
+        raise DomainError("amount", "申请金额不得超过发票金额", "the claim exceeds the invoice")
+    key = number_key(invoice_number)
+    if not key:
+        raise DomainError("invoice_number", "发票号码不能为空", "the invoice number is blank")
+    if service_end < service_start:
+        raise DomainError(
+            "service_end", "服务结束日期早于开始日期", "the period ends before it starts"
+        )
+    return key
 
 
 def _duplicate_invoice() -> DomainError:
