@@ -270,18 +270,13 @@ def main(argv=None) -> int:
     if connection.vendor != "postgresql":
         sys.exit("DATABASE_URL must point at a PostgreSQL server")
     settings.DEBUG = False  # as in production: no log of every statement
-    results, original = [], connection.settings_dict["NAME"]
-    # A scratch database, made and dropped as the tests' is, under a name of its own.
-    connection.settings_dict["TEST"]["NAME"] = "bench_approvals"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    results = []
+    with report.scratch_database("bench_approvals"):
         about = report.machine()
         for n in [int(n) for n in args.reviewers.split(",")] * args.repeat:
             results.append(run(reviewers=n, applications=args.applications))
             print(report.table(results)[-1], *results[-1].violations, sep="\n", flush=True)
         statements = statements_per_approval()
-    finally:
-        connection.creation.destroy_test_db(original, verbosity=0)
     options = argv if argv is not None else sys.argv[1:]
     text = report.section(about=about, results=results, statements=statements, options=options)
     print(text)

@@ -18,9 +18,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Authority, Membership
-from accounts.services import register_provider
-from bench.approvals import CHENGDU, RULES, _credit_code, _entity, _member, _serial
 from billing.models import UsageRecord
+from vouchers.demo import world
+from vouchers.demo.world import CHENGDU
 from vouchers.models import Application, Contract, LedgerAccount, LedgerEntry, Voucher
 from vouchers.services import ledger
 from vouchers.services.applications import (
@@ -62,22 +62,23 @@ def _template_voucher(today: date, *, budget: Decimal) -> Voucher:
     authority = Authority.objects.create(
         name_zh="成都市经济和信息化局", region_code=CHENGDU, region_name="成都市"
     )
-    manager = _member(Membership.Role.PROGRAMME_MANAGER, authority=authority)
-    reviewer = _member(Membership.Role.REVIEWER, authority=authority)
-    centre = register_provider(
-        name="成都智算中心", credit_code=_credit_code(), legal_representative=f"法人{next(_serial)}",
-        region_code=CHENGDU,
-    )  # fmt: skip
+    manager = world.member(
+        f"bench{world.serial()}", Membership.Role.PROGRAMME_MANAGER, authority=authority
+    )
+    reviewer = world.member(f"bench{world.serial()}", Membership.Role.REVIEWER, authority=authority)
+    centre = world.provider()
     fields = {
-        "authority": authority, "code": f"bench-billing-{next(_serial)}", "name_zh": "成都市算力券(对账基准)",
+        "authority": authority, "code": f"bench-billing-{world.serial()}", "name_zh": "成都市算力券(对账基准)",
         "name_en": "Chengdu vouchers (reconcile benchmark)", "region_code": CHENGDU, "region_name": "成都市",
         "year": today.year, "total_budget": budget, "applications_open": today - timedelta(days=1),
         "applications_close": today + timedelta(days=1), "voucher_validity_months": 12, "min_award": None,
         "annual_cap": None, "settlement_mode": "provider_deducts", "voucher_kinds": ["cash_compute"],
     }  # fmt: skip
-    programme = create_programme(by=manager, fields=fields, rules=RULES, providers=[centre])
+    programme = create_programme(
+        by=manager, fields=fields, rules=world.CHENGDU_RULES, providers=[centre]
+    )
     programme = publish_programme(programme=programme, by=manager)
-    entity = _entity(today)
+    entity = world.entity(declared_on=today)
     contract = register_contract(
         entity=entity, provider=centre, by=entity.clerk, number="B-1", signed_on=today,
         service_start=today, service_end=today + timedelta(days=SERVICE_DAYS), value=CONTRACT_VALUE,

@@ -44,10 +44,11 @@ from django.test import Client
 
 from accounts.services import register_provider
 from api.services.keys import create_key
-from bench.approvals import CHENGDU, _credit_code, _serial, machine, scratch_database
+from bench.report import machine, scratch_database
 from billing.ingest import COLUMNS, ingest_records
 from billing.records import parse_records
 from billing.usage_files import store_upload
+from vouchers.demo.world import CHENGDU, credit_code, serial
 
 BATCH = 1000
 
@@ -187,7 +188,7 @@ def main(argv=None) -> int:
     n = args.records
     with scratch_database(args.database), tempfile.TemporaryDirectory() as folder:
         provider = register_provider(
-            name="成都智算中心", credit_code=_credit_code(), legal_representative=f"法人{next(_serial)}",
+            name="成都智算中心", credit_code=credit_code(), legal_representative=f"法人{serial()}",
             region_code=CHENGDU,
         )  # fmt: skip
         figures = {}

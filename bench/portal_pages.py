@@ -301,23 +301,27 @@ def report_lines(timings: list[Timing], *, world: World, totals: dict, command: 
     return lines
 
 
-def main(argv=None) -> int:
-    from bench.approvals import scratch_database
-
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def arguments(doc: str, *, database: str) -> argparse.ArgumentParser:
+    """The options of the page benchmarks (this one and bench/public_board.py), which
+    measure the same loaded world."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--applications", type=int, default=100_000)
     parser.add_argument("--vouchers", type=int, default=20_000)
     parser.add_argument("--entities", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--database", default="bench_portal", help="scratch database name")
+    parser.add_argument("--database", default=database, help="scratch database name")
     parser.add_argument(
         "--output", default=str(ROOT / "docs" / "benchmarks.md"), help="'' for none"
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = arguments(__doc__, database="bench_portal").parse_args(argv)
     if connection.vendor != "postgresql":
         sys.exit("DATABASE_URL must point at a PostgreSQL server")
     settings.DEBUG = False
-    with scratch_database(args.database):
+    with report.scratch_database(args.database):
         started = time.perf_counter()
         world = load(applications=args.applications, vouchers=args.vouchers, entities=args.entities)
         print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)

@@ -10,7 +10,6 @@ migrates, fills and drops, and writes its table to its section of docs/benchmark
 
 # ruff: noqa: E402  (Django must be set up before the models are imported)
 
-import argparse
 import os
 import statistics
 import sys
@@ -92,22 +91,11 @@ def report_lines(rows, *, awards: int, args) -> list[str]:
 
 
 def main(argv=None) -> int:
-    from bench.approvals import scratch_database
-
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--applications", type=int, default=100_000)
-    parser.add_argument("--vouchers", type=int, default=20_000)
-    parser.add_argument("--entities", type=int, default=1_000)
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--database", default="bench_board", help="scratch database name")
-    parser.add_argument(
-        "--output", default=str(ROOT / "docs" / "benchmarks.md"), help="'' for none"
-    )
-    args = parser.parse_args(argv)
+    args = portal_pages.arguments(__doc__, database="bench_board").parse_args(argv)
     if connection.vendor != "postgresql":
         sys.exit("DATABASE_URL must point at a PostgreSQL server")
     settings.DEBUG = False
-    with scratch_database(args.database):
+    with report.scratch_database(args.database):
         portal_pages.load(
             applications=args.applications, vouchers=args.vouchers, entities=args.entities
         )

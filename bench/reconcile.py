@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db import connection, connections
 
 from bench import billing_world
-from bench.approvals import machine, scratch_database
+from bench.report import machine, scratch_database
 from billing.reconcile import CHUNK, reconcile
 from vouchers.models import Programme
 from vouchers.services.ledger_check import check_ledger

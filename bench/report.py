@@ -1,14 +1,17 @@
-"""The benchmarks' reports: each rewrites its own marked section of docs/benchmarks.md,
-leaving the others and the history below them as they are."""
+"""What the benchmarks share: the machine they ran on, a scratch database, and their
+reports, each rewriting its own marked section of docs/benchmarks.md and leaving the
+others and the history below them as they are."""
 
 import os
 import re
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import django
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, connections
 from django.utils import timezone
 
 FLOOR_PER_SECOND, FLOOR_REVIEWERS = 50, 16  # issue 6: a programme's year in under a minute
@@ -110,3 +113,33 @@ def write_section(path: Path, text: str, section: tuple[str, str] = SECTION) -> 
         title, _, rest = old.partition("\n")
         new = f"{title}\n\n{text}\n{rest}"
     path.write_text(new)
+
+
+@contextmanager
+def scratch_database(name: str):
+    """Create `name` on the server Django is configured for, point Django at it, migrate,
+    and drop it afterwards: a benchmark never touches the developer's data. Subprocesses
+    reach it through `connection.settings_dict` (bench/ingest.py)."""
+    import psycopg
+    from psycopg import sql
+
+    wanted = ("dbname", "user", "password", "host", "port")
+    params = {k: v for k, v in connection.get_connection_params().items() if k in wanted}
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute(drop)
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    original = connection.settings_dict["NAME"]
+    _use_database(name)
+    try:
+        call_command("migrate", verbosity=0)
+        yield
+    finally:
+        _use_database(original)
+        with psycopg.connect(**params, autocommit=True) as admin:
+            admin.execute(drop)
+
+
+def _use_database(name: str) -> None:
+    connections.close_all()
+    connection.settings_dict["NAME"] = name

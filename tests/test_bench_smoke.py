@@ -2,6 +2,7 @@
 reviewers and its invariant checks all still work, and find nothing wrong.  On SQLite the
 reviewers take turns; on PostgreSQL they are processes racing each other."""
 
+import importlib
 import json
 from collections import Counter
 
@@ -89,3 +90,12 @@ def test_its_report_replaces_its_own_section_and_keeps_the_history(tmp_path):
     assert "| 16 | 2000 | 1000 | 0 | 1.5 | 10.00 | 100 | 0 |" in written
     assert "met (slowest run 100/s)" in written
     assert written.endswith("## History\n\nold figures\n")
+
+
+@pytest.mark.parametrize(
+    "name", ["approvals", "billing_world", "ingest", "portal_pages", "public_board", "reconcile"]
+)
+def test_every_benchmark_script_imports_what_it_uses(name):
+    # A benchmark is run by hand, rarely: an import that a refactor broke would otherwise
+    # only show on the day someone needs the figures.
+    importlib.import_module(f"bench.{name}")
