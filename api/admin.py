@@ -4,7 +4,7 @@ after saving; the admin then only ever shows its prefix."""
 from django.contrib import admin, messages
 
 from api.models import ApiKey, SigningSettings
-from api.services.keys import create_key, revoke_key, set_signing
+from api.services.keys import create_key, revoke_key, rotate_signing_secret, set_signing
 from config.errors import DomainError
 from vouchers.admin.common import run_each
 
@@ -52,15 +52,34 @@ class SigningSettingsAdmin(admin.ModelAdmin):
     list_display = ("provider", "signing_required", "updated_at")
     fields = ("provider", "signing_required", "updated_at")
     readonly_fields = ("updated_at",)
+    actions = ["rotate"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is None else ("provider", *self.readonly_fields)
 
     def save_model(self, request, obj, form, change):
+        # Only the switch: the secret changes by the rotate action, never by a save.
         _, secret = set_signing(
             provider=obj.provider, required=obj.signing_required, by=request.user
         )
         obj.pk = SigningSettings.objects.get(provider=obj.provider).pk
-        self.message_user(
-            request,
-            f"新签名密钥（仅显示一次，旧密钥在下次轮换前仍有效）/ new signing secret, shown once "
-            f"(the previous one verifies until the next rotation): {secret}",
-            messages.WARNING,
-        )
+        if secret:
+            self.message_user(
+                request, f"签名密钥（仅显示一次）/ the signing secret, shown once: {secret}",
+                messages.WARNING,
+            )  # fmt: skip
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switch signing off instead: the audit trail names these settings
+
+    @admin.action(description="轮换签名密钥 / rotate the signing secret")
+    def rotate(self, request, queryset):
+        for signing in queryset.select_related("provider").order_by("pk"):
+            _, secret = rotate_signing_secret(provider=signing.provider, by=request.user)
+            self.message_user(
+                request,
+                f"{signing.provider}: 新签名密钥（仅显示一次，旧密钥在下次轮换前仍有效）/ "
+                f"new signing secret, shown once (the old one verifies until the next "
+                f"rotation): {secret}",
+                messages.WARNING,
+            )

@@ -74,7 +74,8 @@ BATCH_RESPONSE = inline_serializer(
 )
 
 IDEMPOTENCY = (
-    "Any string up to 255 characters; a retry with the same key and body gets the first answer."
+    "Any string up to 255 characters; a retry with the same key and body gets the first answer"
+    " for at least 7 days."
 )
 
 USAGE_FILE_REQUEST = {

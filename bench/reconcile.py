@@ -15,8 +15,11 @@ of results as a Markdown table row.
 import argparse
 import multiprocessing
 import os
+import re
 import sys
 import time
+from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,18 +76,44 @@ def window_pass() -> float:
     return timed(run)[0]
 
 
+@contextmanager
+def statement_times(into: Counter, counts: Counter):
+    """Seconds and calls per statement, labelled by its opening words (where a run's
+    time goes, to compare one size with another)."""
+
+    def wrapper(execute, sql, params, many, context):
+        label = re.sub(r"\s+", " ", sql).strip()[:70]
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            into[label] += time.perf_counter() - began
+            counts[label] += 1
+
+    with connection.execute_wrapper(wrapper):
+        yield
+
+
 def _worker(chunk: int):
     connections.close_all()
-    return reconcile(chunk=chunk).as_dict()
+    seconds, calls = Counter(), Counter()
+    with statement_times(seconds, calls):
+        outcome = reconcile(chunk=chunk).as_dict()
+    return outcome, seconds, calls
 
 
-def reconcile_with(workers: int, chunk: int) -> tuple[float, list[dict]]:
+def reconcile_with(workers: int, chunk: int) -> tuple[float, list[dict], Counter, Counter]:
     if workers == 1:
-        seconds, outcome = timed(lambda: reconcile(chunk=chunk))
-        return seconds, [outcome.as_dict()]
+        seconds, (outcome, spent, calls) = timed(lambda: _worker(chunk))
+        return seconds, [outcome], spent, calls
     connections.close_all()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return timed(lambda: pool.map(_worker, [chunk] * workers))
+        seconds, results = timed(lambda: pool.map(_worker, [chunk] * workers))
+    spent, calls = Counter(), Counter()
+    for _, worker_spent, worker_calls in results:
+        spent.update(worker_spent)
+        calls.update(worker_calls)
+    return seconds, [outcome for outcome, _, _ in results], spent, calls
 
 
 def problems(programme_id: int) -> list[str]:
@@ -122,7 +151,7 @@ def main(argv=None) -> int:
             flush=True,
         )
         baseline = window_pass()
-        seconds, outcomes = reconcile_with(args.workers, args.chunk)
+        seconds, outcomes, spent, calls = reconcile_with(args.workers, args.chunk)
         wrong = problems(world.programme_id)
         counts = status_counts()
         again, _ = timed(reconcile)
@@ -136,6 +165,9 @@ def main(argv=None) -> int:
         f"| {world.records:,} | {world.vouchers:,} | {args.workers} | {seconds:.1f} | "
         f"{world.records / seconds:,.0f} | {baseline:.2f} | {seconds / baseline:.1f}x | {again:.2f} | {len(wrong)} |"
     )
+    print("statement seconds (summed over workers), calls:")
+    for label, total in spent.most_common(12):
+        print(f"  {total:8.2f} s {calls[label]:6d}x  {label}")
     for problem in wrong[:10]:
         print("PROBLEM", problem)
     return 1 if wrong else 0

@@ -20,7 +20,9 @@ be clawed back from the provider (追回), which is a reviewer's business.
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Q
 
+from vouchers.models import LedgerAccount, Voucher
 from vouchers.money import share_of
 
 PENDING_CORRECTIONS = """
@@ -33,10 +35,12 @@ JOIN billing_usagerecord r
 LEFT JOIN billing_usagerecord o ON o.provider_id = r.provider_id AND o.record_id = r.corrects
 WHERE v.id IN ({vouchers}) AND r.status = 'pending' AND r.corrects <> ''
 """
-# What the original and its corrections redeemed so far, and what the run took from
-# the voucher so far.
+# What the original and its corrections redeemed so far, and what they billed so far
+# (the original's amount plus each correction's change to it).
 EARNED = """
-SELECT COALESCE(SUM(subsidy), 0) FROM billing_usagerecord
+SELECT COALESCE(SUM(subsidy), 0),
+       COALESCE(SUM(CASE WHEN corrects = '' THEN amount ELSE billed_change END), 0)
+FROM billing_usagerecord
 WHERE provider_id = (SELECT provider_id FROM billing_usagerecord WHERE id = %s)
   AND status = 'redeemed' AND (record_id = %s OR corrects = %s)
 """
@@ -59,7 +63,7 @@ WHERE voucher_id = %s AND reconcile_run = %s AND status = 'redeemed'
 """
 SETTLE = """
 UPDATE billing_usagerecord
-SET status = %s, exception = %s, subsidy = %s, voucher_id = %s,
+SET status = %s, exception = %s, subsidy = %s, billed_change = %s, voucher_id = %s,
     reconcile_run = %s, reconciled_at = %s
 WHERE id = %s
 """
@@ -70,23 +74,46 @@ def apply(cursor, *, voucher_ids: list[int], run: str, now) -> None:
         PENDING_CORRECTIONS.format(vouchers=", ".join(["%s"] * len(voucher_ids))), voucher_ids
     )
     rows = sorted(cursor.fetchall(), key=lambda row: (row[2], row[1]))
+    if rows:
+        _lock_redeemed_accounts(voucher_ids)
     for row in rows:
         _apply_one(cursor, row, run, now)
+
+
+def _lock_redeemed_accounts(voucher_ids: list[int]) -> None:
+    """Lock the redeemed accounts the chunk can move, in id order, before any take-back
+    is judged against their balances: a payment from one of them (billing/settlements.py)
+    either commits first and is seen, or waits for the chunk. All of them, not just
+    those the corrections name, so that post_run's later updates (in id order too) wait
+    for no account this chunk does not already hold."""
+    owners = Voucher.objects.filter(pk__in=voucher_ids).values_list("programme_id", "provider_id")
+    pairs = Q()
+    for programme_id, provider_id in set(owners):
+        pairs |= Q(programme_id=programme_id, provider_id=provider_id)
+    accounts = LedgerAccount.objects.select_for_update().filter(
+        pairs, kind=LedgerAccount.Kind.REDEEMED
+    )
+    list(accounts.order_by("pk").values_list("pk", flat=True))
 
 
 def _apply_one(cursor, row, run: str, now) -> None:
     pk, _, _, amount, voucher_id, rate, remainder, original, status, on_voucher, chained = row
     at = connection.ops.adapt_datetimefield_value(now)
+
+    def settle(status, reason, subsidy=None, billed_change=None):
+        cursor.execute(SETTLE, [status, reason, subsidy, billed_change, voucher_id, run, at, pk])
+
     if original is None or status != "redeemed" or on_voucher != voucher_id or chained:
-        cursor.execute(SETTLE, ["exception", "unknown_original", None, voucher_id, run, at, pk])
+        settle("exception", "unknown_original")
         return
-    earned = _fen(_scalar(cursor, EARNED, [pk, original, original]))
+    cursor.execute(EARNED, [pk, original, original])
+    earned, billed = (_fen(value) for value in cursor.fetchone())
     left = _fen(remainder) - _fen(_scalar(cursor, TAKEN_IN_RUN, [voucher_id, run]))
     target = min(share_of(_fen(amount), _rate(rate)), left + earned)
     if target - earned < 0 and earned - target > _room(cursor, voucher_id, run):
-        cursor.execute(SETTLE, ["exception", "clawback_needed", None, voucher_id, run, at, pk])
+        settle("exception", "clawback_needed")
         return
-    cursor.execute(SETTLE, ["redeemed", None, target - earned, voucher_id, run, at, pk])
+    settle("redeemed", None, target - earned, _fen(amount) - billed)
 
 
 def _room(cursor, voucher_id: int, run: str) -> Decimal:
@@ -97,10 +124,8 @@ def _room(cursor, voucher_id: int, run: str) -> Decimal:
     is priced keeps the later corrections of the same voucher priced on the remainder
     without the refused one (a pass over the nets would have to reprice them). A
     correction is counted against the run's moves so far, in the order they are applied,
-    so the net the ledger moves per account never exceeds its balance. The balance is
-    read without its lock (the lock order takes the redeemed accounts last, in
-    post_run): a payment or take-back committed meanwhile by another worker on the same
-    account can still fail this chunk once, and the next run decides again."""
+    so the net the ledger moves per account never exceeds its balance. The account is
+    locked by then (`_lock_redeemed_accounts`), so no payment can lower it meanwhile."""
     cursor.execute(ROOM, [run, voucher_id])
     balance, moved = cursor.fetchone()
     return _fen(balance) + _fen(moved)

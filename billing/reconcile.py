@@ -16,7 +16,10 @@ prices every pending record of those vouchers, corrections are applied (billing/
 corrections.py), and the ledger, vouchers and audit follow set-wise. Several workers
 take different chunks; a crash rolls the chunk back and a re-run does it again, so the
 records, redemptions and ledger come out the same. Lock order as everywhere: voucher
-rows, then their reserve accounts, then the programme's redeemed account.
+rows, then their reserve accounts, then the programme's redeemed accounts in id order. A
+chunk with corrections takes those redeemed accounts earlier, right after its vouchers
+(billing/corrections.py): its reserves belong to its own vouchers, which nobody else
+can hold, so no one waits on it in the opposite order.
 """
 
 import uuid
@@ -81,8 +84,16 @@ def reconcile(*, chunk: int = CHUNK, programme_id: int | None = None) -> Outcome
     vouchers of `programme_id` if given (workers partitioned by programme)."""
     outcome = Outcome()
     refresh_sku_prices()
-    while _reconcile_chunk(chunk, outcome, programme_id):
-        pass
+    # The claim walks the vouchers in id order from just past the last chunk claimed, so
+    # a run does not look again at the vouchers it has done (from the start every time,
+    # the claims of a run would grow with the square of its vouchers). One more look from
+    # the start catches a voucher whose records arrived behind the cursor.
+    after = 0
+    while True:
+        last = _reconcile_chunk(chunk, outcome, programme_id, after)
+        if last is None and after == 0:
+            break
+        after = last or 0
     with transaction.atomic():
         _flag_unmatched(outcome)
     return outcome
@@ -103,26 +114,32 @@ def _sql(template: str, **extra) -> str:
     )
 
 
-def _claim(chunk: int, programme_id: int | None) -> list[int]:
-    """Lock up to `chunk` vouchers that have pending records, skipping those another
-    worker holds (PostgreSQL; SQLite has one writer at a time anyway)."""
+def _claim(chunk: int, programme_id: int | None, after: int) -> list[int]:
+    """Lock up to `chunk` vouchers with ids above `after` that have pending records,
+    skipping those another worker holds (PostgreSQL; SQLite has one writer at a time)."""
     pending = UsageRecord.objects.filter(
         status=UsageRecord.Status.PENDING,
         provider_id=OuterRef("contract__provider_id"),
         contract_key=OuterRef("contract__number_key"),
     )
-    vouchers = Voucher.objects.select_for_update(skip_locked=True, of=("self",))
+    vouchers = Voucher.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+        pk__gt=after
+    )
     if programme_id is not None:
         vouchers = vouchers.filter(programme_id=programme_id)
     claimed = vouchers.filter(Exists(pending)).order_by("pk")[:chunk]
     return list(claimed.values_list("pk", flat=True))
 
 
-def _reconcile_chunk(chunk: int, outcome: Outcome, programme_id: int | None) -> bool:
+def _reconcile_chunk(
+    chunk: int, outcome: Outcome, programme_id: int | None, after: int
+) -> int | None:
+    """Reconcile the next chunk after voucher id `after`; the chunk's last voucher id,
+    or None when there was nothing to claim."""
     with transaction.atomic():
-        voucher_ids = _claim(chunk, programme_id)
+        voucher_ids = _claim(chunk, programme_id, after)
         if not voucher_ids:
-            return False
+            return None
         run, now = uuid.uuid4().hex, timezone.now()
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -137,7 +154,7 @@ def _reconcile_chunk(chunk: int, outcome: Outcome, programme_id: int | None) -> 
         outcome.redeemed += posted.records
         outcome.exceptions += posted.exceptions
         outcome.subsidy += posted.subsidy
-    return True
+    return voucher_ids[-1]
 
 
 # Every pending, non-correction record of the claimed vouchers, judged and priced in one

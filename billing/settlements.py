@@ -6,7 +6,9 @@ statement of that programme and month; a record of a month whose statement is al
 approved or paid (a late record, a correction) so lands on the next open one. A line
 traces to its usage record (unique: a record is on one statement at most), and a
 statement's total subsidy is the sum of its records' subsidies, which are the amounts
-the ledger moved to the provider's redeemed account.
+the ledger moved to the provider's redeemed account. A correction's line shows, as
+billed, its change to what was billed (`billed_change`), so a month's total billed is
+what the provider billed after the corrections it sent.
 
 Approval by a reviewer or finance officer of the programme's authority; payment by a
 finance officer who did not approve it (four-eyes, also a check constraint), moving the
@@ -48,7 +50,8 @@ def month_after(period: str) -> date:
 
 ADD_LINES = """
 INSERT INTO billing_settlementline (settlement_id, record_id, billed, subsidy)
-SELECT s.id, r.id, CASE WHEN r.corrects = '' THEN r.amount ELSE 0 END, r.subsidy
+SELECT s.id, r.id, CASE WHEN r.corrects = '' THEN r.amount ELSE COALESCE(r.billed_change, 0) END,
+       r.subsidy
 FROM billing_usagerecord r
 JOIN vouchers_voucher v ON v.id = r.voucher_id
 JOIN billing_settlement s

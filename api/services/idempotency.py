@@ -3,17 +3,23 @@
 The answer is stored in the same transaction as the work it reports, so a retry either
 finds both or neither. Two requests with one key at once: the unique key lets one store
 its answer; the other, whose work found only duplicates, returns the stored one.
+Answers are kept for KEEP_FOR, then purged daily (api/tasks.py).
 """
 
 import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from api.errors import ApiError
 from api.models import IdempotentResponse
 
 MAX_KEY_LENGTH = 255
+# A client retries within minutes, or within days after an outage on its side; a week
+# covers both without keeping every batch's answer for ever.
+KEEP_FOR = timedelta(days=7)
 
 
 def request_hash(*parts: bytes) -> str:
@@ -64,3 +70,10 @@ def _store(provider, key, fingerprint, status, body) -> IdempotentResponse | Non
         return None
     except IntegrityError:
         return IdempotentResponse.objects.get(provider=provider, key=key)
+
+
+def purge_expired() -> int:
+    """Delete the answers older than KEEP_FOR; how many went."""
+    cutoff = timezone.now() - KEEP_FOR
+    deleted, _ = IdempotentResponse.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

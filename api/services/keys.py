@@ -82,22 +82,42 @@ def _note_use(key: ApiKey) -> None:
         key.last_used_at = now
 
 
-def set_signing(*, provider: Provider, required: bool, by=None) -> tuple[SigningSettings, str]:
-    """Switch signing on or off and issue a new secret; the old one keeps verifying until
-    the next rotation, so the provider can switch without a failed request."""
-    secret = secrets.token_hex(32)
+def set_signing(
+    *, provider: Provider, required: bool, by=None
+) -> tuple[SigningSettings, str | None]:
+    """Switch signing on or off. The first switch issues the provider's secret (returned,
+    to be shown once); later switches keep it, so turning signing off and on again never
+    breaks an integration that already signs. `rotate_signing_secret` changes it."""
     with transaction.atomic():
-        signing, _ = SigningSettings.objects.select_for_update().get_or_create(
-            provider=provider, defaults={"secret": secret}
+        signing, created = SigningSettings.objects.select_for_update().get_or_create(
+            provider=provider, defaults={"secret": secrets.token_hex(32)}
         )
-        if signing.secret != secret:
-            signing.previous_secret, signing.secret = signing.secret, secret
+        before = signing.signing_required
         signing.signing_required = required
-        signing.save()
+        signing.save(update_fields=["signing_required", "updated_at"])
         audit.record(
-            actor=by,
-            action="api_signing.set",
-            obj=signing,
-            after={"signing_required": required, "rotated": bool(signing.previous_secret)},
-        )
+            actor=by, action="api_signing.set", obj=signing,
+            before=None if created else {"signing_required": before},
+            after={"signing_required": required, "secret_issued": created},
+        )  # fmt: skip
+    return signing, signing.secret if created else None
+
+
+def rotate_signing_secret(*, provider: Provider, by=None) -> tuple[SigningSettings, str]:
+    """Issue a new secret; the current one keeps verifying until the next rotation, so
+    the provider can switch over without a failed request."""
+    with transaction.atomic():
+        signing = SigningSettings.objects.select_for_update().filter(provider=provider).first()
+        if signing is None:
+            raise DomainError(
+                "provider", "该服务商尚未设置请求签名", "the provider has no signing settings yet",
+                code="no_signing",
+            )  # fmt: skip
+        secret = secrets.token_hex(32)
+        signing.previous_secret, signing.secret = signing.secret, secret
+        signing.save(update_fields=["previous_secret", "secret", "updated_at"])
+        audit.record(
+            actor=by, action="api_signing.rotate", obj=signing,
+            after={"signing_required": signing.signing_required, "rotated": True},
+        )  # fmt: skip
     return signing, secret

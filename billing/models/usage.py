@@ -87,6 +87,9 @@ class UsageRecord(models.Model):
     )
     # Set when redeemed; a correction's may be negative (it takes subsidy back).
     subsidy = MoneyField(null=True, blank=True)
+    # A redeemed correction's change to what was billed: its amount less what the original
+    # and its earlier corrections billed. Its statement line shows this as billed.
+    billed_change = MoneyField(null=True, blank=True)
     # The reason code while it is (or was) an exception; null means none, as the API says.
     exception = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001
     # The reconcile run that redeemed it; its ledger entry has reference "reconcile:<run>".

@@ -12,7 +12,8 @@ provider's redeemed account.
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Case, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.permissions import require
@@ -20,9 +21,12 @@ from audit import services as audit
 from billing.models import ReconciliationException, UsageRecord
 from config.errors import DomainError
 from vouchers.models import LedgerAccount, LedgerEntry, Voucher
+from vouchers.models.fields import MoneyField
 from vouchers.money import share_of
 from vouchers.selectors import lock_voucher
 from vouchers.services import ledger
+
+ZERO = Decimal("0.00")
 
 Decision = ReconciliationException.Status
 Reason = ReconciliationException.Reason
@@ -90,11 +94,20 @@ def _apply_take_back(record: UsageRecord, voucher: Voucher, by) -> None:
     """Apply a `clawback_needed` correction as the pipeline would have (what the corrected
     amount earns less what the original and its corrections earned), if the provider's
     redeemed account can give the take-back now; refuse otherwise."""
-    earned = UsageRecord.objects.filter(
+    so_far = UsageRecord.objects.filter(
         Q(record_id=record.corrects) | Q(corrects=record.corrects),
         provider_id=record.provider_id,
         status=UsageRecord.Status.REDEEMED,
-    ).aggregate(s=Sum("subsidy"))["s"] or Decimal("0.00")
+    ).aggregate(
+        earned=Coalesce(Sum("subsidy"), Value(ZERO), output_field=MoneyField()),
+        # The original's amount plus each correction's change to it.
+        billed=Coalesce(
+            Sum(Case(When(corrects="", then=F("amount")), default=F("billed_change"))),
+            Value(ZERO),
+            output_field=MoneyField(),
+        ),
+    )
+    earned = so_far["earned"]
     subsidy = min(share_of(record.amount, voucher.rate), voucher.remaining + earned) - earned
     LedgerAccount.objects.select_for_update().get(pk=voucher.reserve_account.pk)
     redeemed = ledger.redeemed_account(voucher.programme_id, voucher.provider_id)
@@ -109,6 +122,7 @@ def _apply_take_back(record: UsageRecord, voucher: Voucher, by) -> None:
             "available); reject it, or accept it later",
             code="clawback_needed",
         )
+    record.billed_change = record.amount - so_far["billed"]
     _redeem(record, voucher, subsidy, by)
 
 
@@ -118,7 +132,9 @@ def _redeem(record: UsageRecord, voucher: Voucher, subsidy: Decimal, by) -> None
     run = f"exception-{record.pk}"
     record.status, record.subsidy, record.reconcile_run = UsageRecord.Status.REDEEMED, subsidy, run
     record.reconciled_at = timezone.now()
-    record.save(update_fields=["status", "subsidy", "reconcile_run", "reconciled_at"])
+    record.save(
+        update_fields=["status", "subsidy", "billed_change", "reconcile_run", "reconciled_at"]
+    )
     if subsidy == 0:
         return
     before = {"redeemed": voucher.redeemed, "status": voucher.status}

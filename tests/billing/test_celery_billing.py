@@ -59,6 +59,7 @@ def test_beat_runs_all_three_billing_tasks():
     scheduled = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert {"billing.tasks.reconcile", "billing.tasks.build_settlements"} <= scheduled
+    assert "api.tasks.purge_idempotent_responses" in scheduled
     assert tasks.expire_vouchers.name in scheduled
 
 

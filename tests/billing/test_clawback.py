@@ -144,6 +144,7 @@ def test_accepting_it_applies_it_once_the_redeemed_account_can(take_back, centre
     resolve_exception(exception=clawback_case(), decision="accepted", by=bob)
 
     assert (record("a-fix").status, record("a-fix").subsidy) == ("redeemed", Decimal("-20.00"))
+    assert record("a-fix").billed_change == Decimal("-40.00")  # billed 100, corrected to 60
     voucher.refresh_from_db()
     assert voucher.redeemed == Decimal("30.00")
     assert redeemed_balance(voucher) == Decimal("35.00")

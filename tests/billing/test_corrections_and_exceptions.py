@@ -41,6 +41,11 @@ def test_a_second_correction_replaces_the_first(voucher, centre):
     reconcile()
 
     assert record("fix2").subsidy == Decimal("70.00")
+    # What each changed in the bill: 100 -> 60 -> 200.
+    assert (record("fix1").billed_change, record("fix2").billed_change) == (
+        Decimal("-40.00"),
+        Decimal("140.00"),
+    )
     voucher.refresh_from_db()
     assert voucher.redeemed == Decimal("100.00")
     assert_ledger_holds(voucher.programme)
@@ -52,7 +57,10 @@ def test_a_correction_sent_with_its_original_applies_after_it(voucher, centre):
 
     reconcile()
 
-    assert record("z-fix").subsidy == Decimal("-45.00")
+    assert (record("z-fix").subsidy, record("z-fix").billed_change) == (
+        Decimal("-45.00"),
+        Decimal("-90.00"),
+    )
     assert_ledger_holds(voucher.programme)
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from audit.models import AuditEvent
+from billing import reconcile as reconcile_module
 from billing.models import ReconciliationException, UsageRecord
 from billing.reconcile import reconcile
 from tests import builders
@@ -227,6 +228,31 @@ def test_records_of_several_vouchers_are_reconciled_in_chunks(programme, company
     assert (outcome.vouchers, outcome.redeemed, len(outcome.runs)) == (3, 3, 3)
     assert_ledger_holds(programme)
     assert all(v.usage_records.get().subsidy == Decimal("50.00") for v in vouchers)
+
+
+def test_a_record_arriving_behind_the_claim_is_reconciled_in_the_same_run(
+    programme, company, centre, bob, monkeypatch
+):
+    # The run claims vouchers in id order; a record for the first voucher that arrives
+    # while the second is being reconciled is caught by the last look from the start.
+    first, _ = [
+        issue(programme, company, centre, bob, f"HT-{i}", value="20000.00") for i in range(2)
+    ]
+    send(centre, [usage(record_id=f"r{i}", contract=f"HT-{i}") for i in range(2)])
+    real_post_run = reconcile_module.post_run
+
+    def post_run(*, voucher_ids, run):
+        if voucher_ids != [first.pk] and not UsageRecord.objects.filter(record_id="late").exists():
+            send(centre, [usage(record_id="late", contract="HT-0", day=11)])
+        return real_post_run(voucher_ids=voucher_ids, run=run)
+
+    monkeypatch.setattr(reconcile_module, "post_run", post_run)
+
+    outcome = reconcile(chunk=1)
+
+    assert (outcome.vouchers, outcome.redeemed, len(outcome.runs)) == (3, 3, 3)
+    assert record("late").status == "redeemed"
+    assert_ledger_holds(programme)
 
 
 def test_a_worker_for_one_programme_leaves_the_others_records(

@@ -106,6 +106,10 @@ def test_a_correction_for_a_settled_month_lands_in_the_next_open_statement(
     }
     assert june.lines.count() == 2
     assert july.total_subsidy == redeemed_balance(voucher) == Decimal("10.00")
+    # As billed: July's 40, and the correction's change to June's bill (100 -> 80).
+    billed = {line.record.record_id: line.billed for line in july.lines.all()}
+    assert billed == {"july": Decimal("40.00"), "a-fix": Decimal("-20.00")}
+    assert july.total_billed == Decimal("20.00")
     assert_ledger_holds(voucher.programme)
 
 

@@ -1,8 +1,11 @@
-"""python manage.py create_provider_key <provider> [--name N] [--revoke PREFIX] [--signing on|off]
+"""python manage.py create_provider_key <provider> [--name N] [--revoke PREFIX]
+                                           [--signing on|off] [--rotate-secret]
 
 <provider> is the provider's credit code (统一社会信用代码, unique and already known to
 both sides). Prints a new key once; it cannot be shown again. Rotation: create a second
-key, switch the integration to it, then `--revoke` the old one's prefix.
+key, switch the integration to it, then `--revoke` the old one's prefix. Signing: the
+first `--signing on` prints the secret; `--rotate-secret` issues a new one (the old one
+keeps verifying until the next rotation).
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import Provider
 from accounts.validators import normalise_credit_code
 from api.models import ApiKey
-from api.services.keys import create_key, revoke_key, set_signing
+from api.services.keys import create_key, revoke_key, rotate_signing_secret, set_signing
 from config.errors import DomainError
 
 
@@ -22,10 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="a label for the key")
         parser.add_argument("--revoke", metavar="PREFIX", help="revoke the key with this prefix")
         parser.add_argument(
-            "--signing", choices=["on", "off"], help="switch request signing; prints a new secret"
+            "--signing", choices=["on", "off"], help="switch request signing on or off"
+        )
+        parser.add_argument(
+            "--rotate-secret", action="store_true", help="issue a new signing secret"
         )
 
-    def handle(self, *args, provider, name, revoke, signing, **options):
+    def handle(self, *args, provider, name, revoke, signing, rotate_secret, **options):
         found = Provider.objects.filter(credit_code=normalise_credit_code(provider)).first()
         if found is None:
             raise CommandError(f"no provider with credit code {provider}")
@@ -33,7 +39,17 @@ class Command(BaseCommand):
             self._revoke(found, revoke)
         elif signing:
             _, secret = set_signing(provider=found, required=signing == "on")
-            self.stdout.write(f"signing {signing}; secret (shown once): {secret}")
+            self.stdout.write(f"signing {signing}")
+            if secret:
+                self.stdout.write(f"secret (shown once): {secret}")
+        elif rotate_secret:
+            try:
+                _, secret = rotate_signing_secret(provider=found)
+            except DomainError as exc:
+                raise CommandError(exc.message) from exc
+            self.stdout.write(
+                f"new secret (shown once; the old one verifies until the next rotation): {secret}"
+            )
         else:
             try:
                 key, raw = create_key(provider=found, name=name)

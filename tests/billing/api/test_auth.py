@@ -1,8 +1,14 @@
 """Who may call: a live key of the provider, within its rate, seeing only its own data."""
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import redis
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
 from api.models import ApiKey
@@ -53,6 +59,7 @@ def test_it_stores_only_a_hash_and_a_prefix_of_the_key(centre_key):
 def test_it_allows_two_live_keys_for_a_rotation_and_no_third(centre, centre_key):
     _, second = create_key(provider=centre)
     assert client_with(second).get("/api/v1/contracts").status_code == 200
+
     with pytest.raises(DomainError, match="at most 2 live keys"):
         create_key(provider=centre)
     revoke_key(key=centre_key)
@@ -78,6 +85,30 @@ def test_it_throttles_each_key_on_its_own(settings, api, centre):
     assert int(response["Retry-After"]) > 0
     _, second = create_key(provider=centre)
     assert client_with(second).get("/api/v1/contracts").status_code == 200
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL")
+def test_the_throttle_counts_in_redis_where_every_web_process_sees_it(api, centre_key):
+    store = redis.Redis.from_url(django_settings.CACHE_URL)
+    assert not store.keys("*provider_key*")
+
+    api.get("/api/v1/contracts")
+
+    assert store.keys(f"*throttle_provider_key_{centre_key.pk}")
+
+
+def test_with_redis_the_cache_is_redis_in_a_database_apart_from_the_broker():
+    script = "from django.conf import settings; print(settings.CACHES['default']['LOCATION'])"
+    shell = [sys.executable, "-c", f"import django; django.setup(); {script}"]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("CACHE_URL", None)
+    root = Path(__file__).resolve().parents[3]
+    answer = subprocess.run(
+        shell, cwd=root, env={**env, "REDIS_URL": "redis://queue:6379/0"},
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert answer.stdout.strip() == "redis://queue:6379/1"
 
 
 def test_the_command_prints_a_working_key_once_and_revokes_it(centre, capsys):

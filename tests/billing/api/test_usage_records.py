@@ -1,9 +1,12 @@
 """POST /api/v1/usage-records (batches) and GET /api/v1/usage-records (what became of them)."""
 
 import json
+from datetime import timedelta
 
 import pytest
 
+from api.models import IdempotentResponse
+from api.tasks import purge_idempotent_responses
 from billing.models import UsageRecord
 from tests import builders
 from tests.billing.api.helpers import error_of, record
@@ -71,6 +74,17 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_first_answer(api, con
     assert statuses(again) == ["accepted"]
     assert again["Idempotent-Replayed"] == "true"
     assert statuses(send(api, batch)) == ["duplicate"]
+
+
+def test_answers_older_than_a_week_are_purged_and_newer_ones_kept(api, contract):
+    for key in ("old", "recent"):
+        send(api, [record(contract.number)], **{"Idempotency-Key": key})
+    stored = IdempotentResponse.objects.filter(key="old")
+    stored.update(created_at=stored.get().created_at - timedelta(days=7, minutes=1))
+
+    assert purge_idempotent_responses() == 1
+
+    assert list(IdempotentResponse.objects.values_list("key", flat=True)) == ["recent"]
 
 
 def test_an_idempotency_key_reused_for_another_body_is_refused(api, contract):
