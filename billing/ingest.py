@@ -2,23 +2,26 @@
 
 Idempotency lives in the unique key (provider, record_id): one
 `INSERT ... ON CONFLICT (provider_id, record_id) DO NOTHING RETURNING record_id` per
-chunk (rows as multi-row VALUES on SQLite, as unnested column arrays on PostgreSQL),
-then one SELECT of the stored content hashes of the records it did not insert.
+chunk, then one SELECT of the stored content hashes of the records it did not insert.
 A record sent again with the same content is a `duplicate` (nothing changes); with other
-content a `conflict` (the original stands). The same SQL runs on SQLite (3.35+) and
-PostgreSQL; two clients sending the same record at once both get a correct answer, as
-the database decides which insert wins.
+content a `conflict` (the original stands). Two clients sending the same record at once
+both get a correct answer, as the database decides which insert wins.
+
+How the chunk reaches that INSERT differs: on SQLite as multi-row VALUES; on PostgreSQL
+it is first `COPY`ed into a temporary staging table and inserted from there (`INSERT ...
+SELECT`). COPY's rows are encoded by psycopg's C code; the arrays or placeholders of one
+statement would be quoted and escaped in Python, which took a third of the time.
 """
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from billing.models import UsageFile, UsageRecord
 from billing.records import RecordIn
 
 ACCEPTED, DUPLICATE, CONFLICT = "accepted", "duplicate", "conflict"
-# 16 parameters a row: 2,000 rows stay under SQLite's 32,766 and PostgreSQL's 65,535.
-CHUNK = 2000
+# 18 parameters a row on SQLite: 1,800 rows stay under its default limit of 32,766.
+CHUNK = 1800
 TABLE = UsageRecord._meta.db_table
 COLUMNS = (
     "provider_id, record_id, contract_number, contract_key, period_start, period_end, "
@@ -26,14 +29,12 @@ COLUMNS = (
     "content_hash, received_at, usage_file_id, status, reconcile_run"
 )
 ROW = "(" + ", ".join(["%s"] * 18) + ", 'pending', '')"
-# On PostgreSQL the chunk goes as 18 arrays, one per column, unnested by the server: a
-# statement of fixed text instead of one with 18 placeholders a row, which the driver
-# would have to parse anew for every chunk (most of the time of an insert of 1,000).
-UNNEST = (
-    "SELECT *, 'pending', '' FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], "
-    "%s::timestamptz[], %s::timestamptz[], %s::date[], %s::date[], %s::text[], %s::text[], "
-    "%s::numeric[], %s::text[], %s::numeric[], %s::text[], %s::text[], %s::text[], "
-    "%s::timestamptz[], %s::bigint[])"
+STAGED = COLUMNS.removesuffix(", status, reconcile_run")
+# Per connection, created on first use; its rows live only as long as the transaction
+# (and are cleared after each chunk, for the next chunk of the same transaction).
+STAGE = (
+    f"CREATE TEMPORARY TABLE IF NOT EXISTS billing_ingest_stage ON COMMIT DELETE ROWS "
+    f"AS SELECT {STAGED} FROM {TABLE} WITH NO DATA"
 )
 
 
@@ -61,19 +62,23 @@ def ingest_records(
     return statuses
 
 
+INSERT = (
+    f"INSERT INTO {TABLE} ({COLUMNS}) {{rows}} "
+    "ON CONFLICT (provider_id, record_id) DO NOTHING RETURNING record_id"
+)
+
+
 def _store(provider_id: int, chunk: list[RecordIn], usage_file) -> list[str]:
-    params = _params(provider_id, chunk, usage_file.pk if usage_file else None)
-    if connection.vendor == "postgresql":
-        rows, params = UNNEST, [list(column) for column in zip(*_rows_of(params), strict=True)]
-    else:
-        rows = f"VALUES {', '.join([ROW] * len(chunk))}"
-    sql = (
-        f"INSERT INTO {TABLE} ({COLUMNS}) {rows} "
-        "ON CONFLICT (provider_id, record_id) DO NOTHING RETURNING record_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        inserted = {row[0] for row in cursor.fetchall()}
+    rows = _rows(provider_id, chunk, usage_file.pk if usage_file else None)
+    # The staged rows last until the end of the transaction: one for the chunk, unless
+    # the caller's is open already (a failure ends that one anyway, so no savepoint).
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            inserted = _insert_staged(cursor, rows)
+        else:
+            values = f"VALUES {', '.join([ROW] * len(rows))}"
+            cursor.execute(INSERT.format(rows=values), [v for row in rows for v in row])
+            inserted = {row[0] for row in cursor.fetchall()}
         stored = _stored_hashes(
             cursor, provider_id, [r.record_id for r in chunk if r.record_id not in inserted]
         )
@@ -87,6 +92,19 @@ def _store(provider_id: int, chunk: list[RecordIn], usage_file) -> list[str]:
     ]
 
 
+def _insert_staged(cursor, rows: list[tuple]) -> set[str]:
+    """PostgreSQL: COPY the rows into the staging table, insert them from there, and
+    clear it for the transaction's next chunk."""
+    cursor.execute(STAGE)
+    with cursor.copy(f"COPY billing_ingest_stage ({STAGED}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.execute(INSERT.format(rows="SELECT *, 'pending', '' FROM billing_ingest_stage"))
+    inserted = {row[0] for row in cursor.fetchall()}
+    cursor.execute("TRUNCATE billing_ingest_stage")
+    return inserted
+
+
 def _stored_hashes(cursor, provider_id: int, record_ids: list[str]) -> dict[str, str]:
     if not record_ids:
         return {}
@@ -98,11 +116,7 @@ def _stored_hashes(cursor, provider_id: int, record_ids: list[str]) -> dict[str,
     return dict(cursor.fetchall())
 
 
-def _rows_of(params: list) -> list[list]:
-    return [params[i : i + 18] for i in range(0, len(params), 18)]
-
-
-def _params(provider_id: int, chunk: list[RecordIn], usage_file_id) -> list:
+def _rows(provider_id: int, chunk: list[RecordIn], usage_file_id) -> list[tuple]:
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
     instant, day, number = (
@@ -110,12 +124,26 @@ def _params(provider_id: int, chunk: list[RecordIn], usage_file_id) -> list:
         ops.adapt_datefield_value,
         ops.adapt_decimalfield_value,
     )
-    params = []
-    for r in chunk:
-        params += (
-            provider_id, r.record_id, r.contract_number, r.contract_key,
-            instant(r.period_start), instant(r.period_end), day(r.start_date), day(r.end_date),
-            r.sku, r.description, number(r.quantity, 24, 6), r.unit, number(r.amount, 16, 2),
-            r.currency, r.corrects, r.content_hash, now, usage_file_id,
+    return [
+        (
+            provider_id,
+            r.record_id,
+            r.contract_number,
+            r.contract_key,
+            instant(r.period_start),
+            instant(r.period_end),
+            day(r.start_date),
+            day(r.end_date),
+            r.sku,
+            r.description,
+            number(r.quantity, 24, 6),
+            r.unit,
+            number(r.amount, 16, 2),
+            r.currency,
+            r.corrects,
+            r.content_hash,
+            now,
+            usage_file_id,
         )  # fmt: skip
-    return params
+        for r in chunk
+    ]
