@@ -229,21 +229,6 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
-# The cache holds the provider API's throttle counters (api/authentication.py). Several
-# web processes must count one key's requests together, so with REDIS_URL the cache is
-# Redis, in a database of its own (1) rather than the broker's; CACHE_URL overrides it.
-# Without either, each process counts in its own memory: enough for one process.
-CACHE_URL = os.environ.get("CACHE_URL") or (
-    urlsplit(REDIS_URL)._replace(path="/1").geturl() if REDIS_URL else ""
-)
-if CACHE_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "voucher",
-        }
-    }
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -281,6 +266,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+
+# The cache holds the provider API's throttle counters (api/authentication.py). Several
+# web processes must count one key's requests together, so with REDIS_URL the cache is
+# Redis, in a database of its own (1) rather than the broker's; CACHE_URL overrides it.
+# Without either, each process counts in its own memory: enough for one process.
+CACHE_URL = os.environ.get("CACHE_URL") or (
+    urlsplit(REDIS_URL)._replace(path="/1").geturl() if REDIS_URL else ""
+)
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "voucher",
+        }
+    }
 
 LOGGING = {
     "version": 1,
