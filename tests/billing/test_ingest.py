@@ -20,6 +20,23 @@ def test_a_new_record_is_accepted_and_stored_pending(centre):
     assert stored.contract_number == "ＨＴ－２０２４－００１"
 
 
+def test_text_that_copy_would_have_to_escape_is_stored_as_sent(centre):
+    # On PostgreSQL the rows travel by COPY, whose text format gives tab, newline and
+    # backslash (and a lone \N, its null) a meaning of their own.
+    awkward = "tab\there, new\nline; back\\slash \\N 算力"
+    record = usage(record_id="r\\1\t", description=awkward, sku="\\N", unit='"h"')
+    assert send(centre, [record]) == ["accepted"]
+
+    stored = UsageRecord.objects.get()
+    assert (stored.record_id, stored.description, stored.sku, stored.unit) == (
+        "r\\1",  # stripped of the outer whitespace, as every text field is
+        awkward,
+        "\\N",
+        '"h"',
+    )
+    assert send(centre, [record]) == ["duplicate"]
+
+
 def test_the_same_record_again_is_a_duplicate_and_changes_nothing(centre):
     record = usage(record_id="a")
     send(centre, [record])
