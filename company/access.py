@@ -11,31 +11,45 @@ from accounts.models import Membership
 from company.models import Claim, Notification
 from company.selectors import applications_of, open_programmes, vouchers_of
 
+# The session key of the entity a user with several chose to act for.
+CHOSEN_ENTITY = "company_entity"
 
-def acting_entity(user):
-    """The entity the user acts for (their first entity-staff membership), or None."""
-    membership = (
+
+def entities_of(user) -> list:
+    """The entities the user acts for (entity-staff memberships), oldest first."""
+    memberships = (
         Membership.objects.filter(user=user, role=Membership.Role.ENTITY_STAFF)
         .select_related("entity")
         .order_by("pk")
-        .first()
     )
-    return membership.entity if membership else None
+    return [membership.entity for membership in memberships]
+
+
+def acting_entity(user, chosen=None):
+    """The entity the user acts for: `chosen` (an id) if the user still acts for it,
+    else their first; None if they act for none."""
+    return _pick(entities_of(user), chosen)
+
+
+def _pick(entities: list, chosen):
+    return next((e for e in entities if e.pk == chosen), entities[0] if entities else None)
 
 
 def company_view(view):
     """Signed in (else the login page), acting for an entity (else: registration for a
-    newcomer, 403 for authority or provider staff). Sets `request.entity`."""
+    newcomer, 403 for authority or provider staff). Sets `request.entity`, and
+    `request.entities` (all the user's, for the switcher) from one query."""
 
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        entity = acting_entity(request.user)
-        if entity is None:
+        entities = entities_of(request.user)
+        if not entities:
             if Membership.objects.filter(user=request.user).exists():
                 raise PermissionDenied
             return redirect("company:register")
-        request.entity = entity
+        request.entities = entities
+        request.entity = _pick(entities, request.session.get(CHOSEN_ENTITY))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sign-up/", account.sign_up, name="sign_up"),
     path("register/", account.register, name="register"),
     path("register/check-credit-code/", account.check_credit_code, name="check_credit_code"),
+    path("switch/", account.switch_entity, name="switch_entity"),
     path("team/", account.invite, name="invite"),
     path("invitations/<str:token>/", account.accept_invitation, name="accept_invitation"),
     path("declarations/", declarations.declarations, name="declarations"),

@@ -7,13 +7,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Membership
-from company.access import acting_entity, company_view
+from company.access import CHOSEN_ENTITY, acting_entity, company_view
 from company.errors import pick
 from company.forms import CreditCodeField, InviteForm, RegisterEntityForm, SignUpForm
 from company.models import CompanyAccount, Invitation, Notification
@@ -98,6 +99,18 @@ def home(request):
         "is_admin": registration.is_admin(request.user, entity),
     }
     return render(request, "company/home.html", context)
+
+
+@company_view
+@require_POST
+def switch_entity(request):
+    """Act for another of the user's entities, for the rest of this session."""
+    chosen = next((e for e in request.entities if str(e.pk) == request.POST.get("entity")), None)
+    if chosen is None:
+        raise Http404
+    request.session[CHOSEN_ENTITY] = chosen.pk
+    messages.success(request, _("Switched: acting for %(entity)s.") % {"entity": chosen.name})
+    return redirect("company:home")
 
 
 @company_view

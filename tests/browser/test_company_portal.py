@@ -2,11 +2,13 @@
 its eligibility, applies and submits, in Chinese and again in English, and the pages
 fit a phone. Every step is screenshotted (tmp/screenshots/) and scanned with axe-core."""
 
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import Membership
 from tests import builders
 from vouchers.services import codes
 
@@ -205,3 +207,31 @@ def test_a_company_reads_its_voucher_and_files_a_claim(
     submit_form(page)
     expect(page.get_by_test_id("status")).to_have_text("已提交")
     step(page, shot, check_a11y, "claim-filed")
+
+
+def test_a_clerk_of_two_entities_switches_between_them(
+    page, phone_page, site_url, shot, check_a11y, company
+):
+    rival = builders.entity(name="成都蜀光医疗影像科技有限公司")
+    Membership.objects.create(user=company.clerk, role=Membership.Role.ENTITY_STAFF, entity=rival)
+    log_in(page, site_url, company.clerk)
+    page.goto(site_url + "/company/")
+    page.get_by_role("button", name="申报端").click()
+    expect(page.get_by_test_id("acting-for")).to_have_text(f"当前代表：{company.name}")
+    step(page, shot, check_a11y, "entity-menu")
+
+    page.get_by_role("button", name=f"切换到{rival.name}").click()
+
+    expect(page.locator("main")).to_contain_text(f"已切换：现代表{rival.name}办理。")
+    expect(page.locator("main h1")).to_contain_text(rival.name)
+    step(page, shot, check_a11y, "switched")
+    log_in(phone_page, site_url, company.clerk)
+    phone_page.goto(site_url + "/company/")
+    phone_page.locator(".navbar-toggler").click()
+    expect(phone_page.locator("#site-nav")).to_have_class(re.compile(r"\bshow\b"))
+    phone_page.get_by_role("button", name="申报端").click()
+    expect(phone_page.get_by_test_id("acting-for")).to_be_visible()
+    expect(phone_page.get_by_role("button", name=f"切换到{rival.name}")).to_be_visible()
+    step(phone_page, shot, check_a11y, "phone-entity-menu")
+    width = phone_page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, f"the open menu scrolls sideways on a phone ({width}px)"
