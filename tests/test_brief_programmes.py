@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from accounts.models import Membership
+from accounts.models import Entity, Membership
 from config.errors import DomainError
 from tests import builders
 from vouchers.demo.brief_programmes import (
@@ -145,3 +145,8 @@ def test_load_demo_twice_changes_nothing_and_covers_every_state(db):
     assert set(Voucher.objects.values_list("status", flat=True)) == set(Voucher.Status.values)
     assert "http://127.0.0.1:8000/admin/" in output.getvalue()
     assert "chengdu-reviewer1" in output.getvalue()
+    # A group's clerk who acts for two entities, to try the portal's switcher with.
+    group = Membership.objects.filter(user__username="group01", role=Membership.Role.ENTITY_STAFF)
+    assert sorted(group.values_list("entity__name", flat=True)) == sorted(
+        [Entity.objects.get(membership__user__username=u).name for u in ("ent01", "ent02")]
+    )

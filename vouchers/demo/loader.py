@@ -90,6 +90,7 @@ def load() -> Demo:
             _ensure_entity(demo, kind, f"{prefix}{number:02d}", code_prefix, row)
     for number, scenario in enumerate(SCENARIOS, start=1):
         _ensure_scenario(demo, number, scenario)
+    _ensure_group_clerk(demo)
     return demo
 
 
@@ -114,6 +115,14 @@ def _ensure_member(demo: Demo, username: str, role: str, organisation, display_n
     demo.users[username] = user
     demo.logins.append(Login(username, role, str(organisation)))
     return user
+
+
+def _ensure_group_clerk(demo: Demo) -> None:
+    """A group's finance clerk who acts for two entities (the portal's switcher)."""
+    with transaction.atomic():
+        for key in ("ent01", "ent02"):
+            entity = demo.entities[key]
+            _ensure_member(demo, "group01", Role.ENTITY_STAFF, entity, "集团财务")
 
 
 def _staff_prefix(programme_key: str) -> str:
