@@ -25,13 +25,13 @@ def entities_of(user) -> list:
     return [membership.entity for membership in memberships]
 
 
-def acting_entity(user, chosen=None):
-    """The entity the user acts for: `chosen` (an id) if the user still acts for it,
-    else their first; None if they act for none."""
-    return _pick(entities_of(user), chosen)
+def acting_entity(user):
+    """The user's first entity, or None if they act for none."""
+    return _pick(entities_of(user), None)
 
 
 def _pick(entities: list, chosen):
+    """The entity with id `chosen` if the user still acts for it, else their first."""
     return next((e for e in entities if e.pk == chosen), entities[0] if entities else None)
 
 
