@@ -19,7 +19,6 @@ import argparse
 import copy
 import math
 import multiprocessing
-import os
 import random
 import sys
 import threading
@@ -33,15 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django
-from django.apps import apps
+import bench
 
-if not apps.ready:
-    django.setup()
+bench.setup()
 
-from django.conf import settings
 from django.db import connection, connections
 from django.db.models import Count, F, Sum
 
@@ -267,9 +262,7 @@ def main(argv=None) -> int:
         "--output", default=str(ROOT / "docs" / "benchmarks.md"), help="'' to write nothing"
     )
     args = parser.parse_args(argv)
-    if connection.vendor != "postgresql":
-        sys.exit("DATABASE_URL must point at a PostgreSQL server")
-    settings.DEBUG = False  # as in production: no log of every statement
+    report.production_like()
     results = []
     with report.scratch_database("bench_approvals"):
         about = report.machine()

@@ -27,15 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # The per-key throttle would cap the benchmark at its rate; this measures the pipeline.
 os.environ.setdefault("API_THROTTLE_RATE", "1000000/min")
 
-import django
-from django.apps import apps
+import bench
 
-if not apps.ready:
-    django.setup()
+bench.setup()
 
 import msgspec
 from django.conf import settings
@@ -44,7 +41,7 @@ from django.test import Client
 
 from accounts.services import register_provider
 from api.services.keys import create_key
-from bench.report import machine, scratch_database
+from bench.report import machine, production_like, scratch_database
 from billing.ingest import COLUMNS, ingest_records
 from billing.records import parse_records
 from billing.usage_files import store_upload
@@ -181,9 +178,7 @@ def main(argv=None) -> int:
     parser.add_argument("--csv-rows", type=int, default=1000000, help="0 to skip")
     parser.add_argument("--database", default="bench_ingest")
     args = parser.parse_args(argv)
-    if connection.vendor != "postgresql":
-        sys.exit("DATABASE_URL must point at a PostgreSQL server")
-    settings.DEBUG = False
+    production_like()
     about = machine()
     n = args.records
     with scratch_database(args.database), tempfile.TemporaryDirectory() as folder:

@@ -31,15 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django
-from django.apps import apps
+import bench
 
-if not apps.ready:
-    django.setup()
+bench.setup()
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -318,9 +314,7 @@ def arguments(doc: str, *, database: str) -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = arguments(__doc__, database="bench_portal").parse_args(argv)
-    if connection.vendor != "postgresql":
-        sys.exit("DATABASE_URL must point at a PostgreSQL server")
-    settings.DEBUG = False
+    report.production_like()
     with report.scratch_database(args.database):
         started = time.perf_counter()
         world = load(applications=args.applications, vouchers=args.vouchers, entities=args.entities)

@@ -19,15 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django
-from django.apps import apps
+import bench
 
-if not apps.ready:
-    django.setup()
+bench.setup()
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
@@ -92,9 +88,7 @@ def report_lines(rows, *, awards: int, args) -> list[str]:
 
 def main(argv=None) -> int:
     args = portal_pages.arguments(__doc__, database="bench_board").parse_args(argv)
-    if connection.vendor != "postgresql":
-        sys.exit("DATABASE_URL must point at a PostgreSQL server")
-    settings.DEBUG = False
+    report.production_like()
     with report.scratch_database(args.database):
         portal_pages.load(
             applications=args.applications, vouchers=args.vouchers, entities=args.entities

@@ -25,19 +25,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django
-from django.apps import apps
+import bench
 
-if not apps.ready:
-    django.setup()
+bench.setup()
 
-from django.conf import settings
 from django.db import connection, connections
 
 from bench import billing_world
-from bench.report import machine, scratch_database
+from bench.report import machine, production_like, scratch_database
 from billing.reconcile import CHUNK, reconcile
 from vouchers.models import Programme
 from vouchers.services.ledger_check import check_ledger
@@ -138,9 +134,7 @@ def main(argv=None) -> int:
     parser.add_argument("--chunk", type=int, default=CHUNK, help="vouchers per transaction")
     parser.add_argument("--database", default="bench_billing")
     args = parser.parse_args(argv)
-    if connection.vendor != "postgresql":
-        sys.exit("DATABASE_URL must point at a PostgreSQL server")
-    settings.DEBUG = False
+    production_like()
     about = machine()
     with scratch_database(args.database):
         built, world = timed(

@@ -32,6 +32,16 @@ limit and each equal to its entity's vouchers, one voucher per approved applicat
 one commit entry per voucher, no unexpected error (deadlock, lock timeout)."""
 
 
+def production_like() -> None:
+    """Exit unless Django points at PostgreSQL, and switch DEBUG off as in production
+    (with it on, Django keeps the text of every statement)."""
+    from django.conf import settings
+
+    if connection.vendor != "postgresql":
+        sys.exit("DATABASE_URL must point at a PostgreSQL server")
+    settings.DEBUG = False
+
+
 def machine() -> dict:
     model = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
     with connection.cursor() as cursor:
