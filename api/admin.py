@@ -36,7 +36,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: the key's history stays
 
-    @admin.action(description="撤销所选密钥 / revoke the selected keys")
+    @admin.action(description="撤销所选密钥 / revoke the selected keys", permissions=["change"])
     def revoke(self, request, queryset):
         run_each(
             self,
@@ -72,7 +72,7 @@ class SigningSettingsAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # switch signing off instead: the audit trail names these settings
 
-    @admin.action(description="轮换签名密钥 / rotate the signing secret")
+    @admin.action(description="轮换签名密钥 / rotate the signing secret", permissions=["change"])
     def rotate(self, request, queryset):
         for signing in queryset.select_related("provider").order_by("pk"):
             _, secret = rotate_signing_secret(provider=signing.provider, by=request.user)

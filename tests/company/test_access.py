@@ -20,6 +20,8 @@ LIST_PAGES = [
     "/company/claims/",
     "/company/inbox/",
 ]
+# Pages that act for the user's entities as a whole.
+ACTIONS = [("post", "/company/switch/")]
 
 
 @pytest.fixture
@@ -59,7 +61,7 @@ def test_every_page_of_a_company_opens_for_its_own_staff(as_clerk, xinghe_pages)
 
 
 def test_a_visitor_is_sent_to_log_in_from_every_page(client, xinghe_pages, programme):
-    for page in xinghe_pages + LIST_PAGES + [f"/company/programmes/{programme.pk}/"]:
+    for page in xinghe_pages + LIST_PAGES + ACTIONS + [f"/company/programmes/{programme.pk}/"]:
         response = fetch(client, page)
         assert response.status_code == 302, page
         assert response.url.startswith("/accounts/login/?next="), page
@@ -69,7 +71,7 @@ def test_a_visitor_is_sent_to_log_in_from_every_page(client, xinghe_pages, progr
 def test_authority_and_provider_staff_are_refused_every_page(request, persona, xinghe_pages):
     client = Client()
     client.force_login(request.getfixturevalue(persona))
-    for page in xinghe_pages + LIST_PAGES + ["/company/register/"]:
+    for page in xinghe_pages + LIST_PAGES + ACTIONS + ["/company/register/"]:
         assert fetch(client, page).status_code == 403, page
 
 

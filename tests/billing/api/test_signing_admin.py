@@ -6,10 +6,13 @@ import re
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.management import call_command
+from django.contrib.auth.models import Permission
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from api.models import SigningSettings
+from accounts.models import User
+from api.models import ApiKey, SigningSettings
+from api.services.keys import set_signing
 
 pytestmark = pytest.mark.django_db
 SECRET = re.compile(r"[0-9a-f]{64}")
@@ -83,3 +86,37 @@ def test_the_command_switches_signing_and_rotates_the_secret(centre, capsys):
     signing.refresh_from_db()
     assert SECRET.findall(capsys.readouterr().out) == [signing.secret]
     assert signing.previous_secret == first[0]
+
+
+@pytest.fixture
+def viewer(client, centre_key):
+    """Staff who may look at the API's keys and signing settings, and change nothing."""
+    user = User.objects.create_user("vera", password="pass", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_apikey", "view_signingsettings"])
+    )
+    client.force_login(user)
+    return client
+
+
+def test_staff_who_may_only_look_can_neither_revoke_a_key_nor_rotate_a_secret(
+    viewer, centre, centre_key
+):
+    signing, _ = set_signing(provider=centre, required=True)
+    for model, action, pk in [
+        ("apikey", "revoke", centre_key.pk),
+        ("signingsettings", "rotate", signing.pk),
+    ]:
+        url = reverse(f"admin:api_{model}_changelist")
+        page = viewer.get(url)
+        assert page.status_code == 200
+        assert f'value="{action}"' not in page.content.decode()
+        viewer.post(url, {"action": action, ACTION_CHECKBOX_NAME: [pk], "index": 0})
+
+    assert ApiKey.objects.get(pk=centre_key.pk).revoked_at is None
+    assert SigningSettings.objects.get(pk=signing.pk).secret == signing.secret
+
+
+def test_the_command_names_a_provider_without_a_secret_to_rotate(centre):
+    with pytest.raises(CommandError, match="no signing settings"):
+        call_command("create_provider_key", centre.credit_code, "--rotate-secret")
