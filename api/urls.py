@@ -35,6 +35,7 @@ urlpatterns = [
         name="schema",
     ),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    # Anything else under /api/v1/ answers 404 in the API's error shape.
-    re_path(r"^.*$", not_found),
+    # Anything else under /api/v1/ answers 404 in the API's error shape, line breaks
+    # included (a plain `.` stops at one; Django's URL reverser refuses inline flags).
+    re_path(r"^[\s\S]*$", not_found),
 ]

@@ -127,6 +127,8 @@ def test_the_command_names_an_unknown_provider(db):
 
 def test_an_unknown_address_and_a_wrong_method_answer_in_the_error_shape(api):
     assert error_of(api.get("/api/v1/nothing-here"))["code"] == "not_found"
+    # Even an address with a line break in it (found by schemathesis).
+    assert error_of(api.get("/api/v1/usage-files/1%0A"))["code"] == "not_found"
     response = api.delete("/api/v1/contracts")
     assert response.status_code == 405
     assert error_of(response)["code"] == "method_not_allowed"
