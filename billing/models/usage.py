@@ -26,6 +26,9 @@ class UsageFile(models.Model):
     # [{"row", "field", "code", "message"}], the first MAX_ERRORS of them.
     errors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Refreshed by the running job after every chunk: a "running" file whose heartbeat
+    # is stale has lost its worker, and the sweeper (billing.tasks) queues it again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
