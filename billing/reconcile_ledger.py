@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from audit import actions
 from audit import services as audit
 from vouchers.models import LedgerAccount, LedgerEntry, Voucher
 from vouchers.services import ledger
@@ -117,7 +118,7 @@ def _post_entries(cursor, vouchers: list[Voucher], moved: dict, run: str) -> Non
     _write_audit(
         [
             audit.event(
-                actor=None, action=f"ledger.{entry.kind}", obj=entry, programme=entry.programme_id,
+                actor=None, action=actions.LEDGER[entry.kind], obj=entry, programme=entry.programme_id,
                 after={**after, "reference": entry.reference},
             )
             for entry, after in zip(entries, events, strict=True)
@@ -135,7 +136,7 @@ def _audit_vouchers(vouchers: dict, totals: dict, run: str) -> None:
             status = Voucher.Status.EXHAUSTED
         events.append(
             audit.event(
-                actor=None, action="voucher.redeem" if total else "voucher.reconcile",
+                actor=None, action=actions.VOUCHER_REDEEM if total else actions.VOUCHER_RECONCILE,
                 obj=voucher, programme=voucher.programme_id,
                 before={"redeemed": voucher.redeemed, "status": voucher.status},
                 after={"redeemed": after, "status": status, "run": run,

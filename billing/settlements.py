@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.permissions import require
+from audit import actions
 from audit import services as audit
 from billing.models import Settlement, UsageRecord
 from config.errors import DomainError
@@ -93,7 +94,7 @@ def build_settlements(*, period: str) -> dict:
         drafts = Settlement.objects.filter(period=period, status=Settlement.Status.DRAFT)
         for settlement in drafts.order_by("pk"):
             audit.record(
-                actor=None, action="settlement.build", obj=settlement,
+                actor=None, action=actions.SETTLEMENT_BUILD, obj=settlement,
                 programme=settlement.programme_id,
                 after={"period": period, "total_billed": settlement.total_billed,
                        "total_subsidy": settlement.total_subsidy},
@@ -119,7 +120,7 @@ def _note_step(settlement: Settlement, by, step: str, before: str) -> None:
         {"by": by.pk, "step": step, "at": timezone.now().isoformat()},
     ]
     audit.record(
-        actor=by, action=f"settlement.{step}", obj=settlement, programme=settlement.programme_id,
+        actor=by, action=actions.SETTLEMENT_BY_STEP[step], obj=settlement, programme=settlement.programme_id,
         before={"status": before}, after={"status": settlement.status, "total_subsidy": settlement.total_subsidy},
     )  # fmt: skip
 

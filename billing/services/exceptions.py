@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.permissions import require
+from audit import actions
 from audit import services as audit
 from billing.models import ReconciliationException, UsageRecord
 from config.errors import DomainError
@@ -69,7 +70,7 @@ def _decide(exception, decision, by, note, voucher) -> None:
     exception.save(update_fields=["status", "decided_by", "decided_at", "note"])
     audit.record(
         actor=by,
-        action=f"usage_exception.{decision}",
+        action=actions.USAGE_EXCEPTION_BY_DECISION[decision],
         obj=exception,
         programme=voucher.programme_id if voucher else None,
         before={"status": Decision.OPEN, "reason": exception.reason},
@@ -143,7 +144,7 @@ def _redeem(record: UsageRecord, voucher: Voucher, subsidy: Decimal, by) -> None
         voucher.exhaust()
     voucher.save(update_fields=["redeemed", "status"])
     audit.record(
-        actor=by, action="voucher.redeem", obj=voucher, programme=voucher.programme,
+        actor=by, action=actions.VOUCHER_REDEEM, obj=voucher, programme=voucher.programme,
         before=before, after={"redeemed": voucher.redeemed, "status": voucher.status, "record": record.record_id},
     )  # fmt: skip
     ends = [

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts.permissions import is_own_work, require
+from audit import actions
 from audit import services as audit
 from config.errors import DomainError
 from vouchers.models import Application, Contract, Programme
@@ -50,7 +51,7 @@ def create_application(
         application.save()
         audit.record(
             actor=by,
-            action="application.create",
+            action=actions.APPLICATION_CREATE,
             obj=application,
             programme=programme,
             after={"status": application.status, "entitlement": application.entitlement},
@@ -201,7 +202,7 @@ def approve_application(*, application: Application, by, amount=None) -> Applica
         application.save(update_fields=DECIDED)
         audit.record(
             actor=by,
-            action="application.approve",
+            action=actions.APPLICATION_APPROVE,
             obj=application,
             programme=programme,
             before=before,
@@ -275,7 +276,7 @@ def _bad_state(application: Application) -> DomainError:
 def _audit_status(application: Application, by, before: str) -> None:
     audit.record(
         actor=by,
-        action=f"application.{application.status}",
+        action=actions.APPLICATION_BY_STATUS[application.status],
         obj=application,
         programme=application.programme_id,
         before={"status": before},

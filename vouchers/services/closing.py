@@ -6,6 +6,7 @@ from datetime import date
 from django.db import transaction
 
 from accounts.permissions import require
+from audit import actions
 from audit import services as audit
 from config.errors import DomainError
 from vouchers.models import LedgerEntry, Voucher
@@ -52,7 +53,7 @@ def _close(voucher: Voucher, *, by, step: str, reason: str, today: date | None =
         voucher.save(update_fields=["status", "released"])
         audit.record(
             actor=by,
-            action=f"voucher.{step}",
+            action=actions.VOUCHER_CLOSE[step],
             obj=voucher,
             programme=voucher.programme,
             before=before,
@@ -81,7 +82,7 @@ def end_public_notice(*, voucher: Voucher, today: date) -> Voucher:
         voucher.save(update_fields=["status"])
         audit.record(
             actor=None,
-            action="voucher.activate",
+            action=actions.VOUCHER_ACTIVATE,
             obj=voucher,
             programme=voucher.programme,
             before={"status": Voucher.Status.PUBLIC_NOTICE},

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from audit import actions
 from audit import services as audit
 from vouchers.models import Application, CapUsage, LedgerAccount, LedgerEntry, Voucher
 from vouchers.services import codes, ledger
@@ -26,7 +27,7 @@ def issue_voucher(
     voucher = _new_voucher(application, today)
     audit.record(
         actor=by,
-        action="voucher.issue",
+        action=actions.VOUCHER_ISSUE,
         obj=voucher,
         programme=application.programme,
         after={

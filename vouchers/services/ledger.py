@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from django.db.models import F
 from django.db.models.functions import Round
 
+from audit import actions
 from audit import services as audit
 from config.errors import DomainError
 from vouchers.models import FundingSource, LedgerAccount, LedgerEntry, Programme, Voucher
@@ -116,7 +117,7 @@ def transfer(
     _add(credit, amount)
     audit.record(
         actor=by,
-        action=f"ledger.{kind}",
+        action=actions.LEDGER[kind],
         obj=entry,
         programme=entry.programme_id,
         after={"debit": debit.key, "credit": credit.key, "amount": amount, "reference": reference},

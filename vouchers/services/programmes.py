@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from accounts.permissions import require
+from audit import actions
 from audit import services as audit
 from config.errors import DomainError, clean_bilingual
 from vouchers.models import FundingSource, Programme, RuleSet
@@ -34,7 +35,7 @@ def create_programme(
         )
         audit.record(
             actor=by,
-            action="programme.create",
+            action=actions.PROGRAMME_CREATE,
             obj=programme,
             programme=programme,
             after={"status": programme.status, "total_budget": programme.total_budget},
@@ -66,7 +67,7 @@ def publish_programme(*, programme: Programme, by) -> Programme:
         ledger.fund_programme(programme=programme, by=by)
         audit.record(
             actor=by,
-            action="programme.publish",
+            action=actions.PROGRAMME_PUBLISH,
             obj=programme,
             programme=programme,
             before={"status": Programme.Status.DRAFT},
@@ -92,7 +93,7 @@ def revise_rules(*, programme: Programme, by, rules: dict, note: str = "") -> Ru
         )
         audit.record(
             actor=by,
-            action="ruleset.revise",
+            action=actions.RULESET_REVISE,
             obj=ruleset,
             programme=programme,
             before={"version": current.version},

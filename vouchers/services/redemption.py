@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.permissions import require
+from audit import actions
 from audit import services as audit
 from config.errors import DomainError
 from vouchers.models import LedgerEntry, Voucher
@@ -47,7 +48,7 @@ def redeem(
         voucher.save(update_fields=["redeemed", "status"])
         audit.record(
             actor=by,
-            action="voucher.redeem",
+            action=actions.VOUCHER_REDEEM,
             obj=voucher,
             programme=voucher.programme,
             before=before,

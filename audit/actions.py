@@ -1,0 +1,93 @@
+"""The names of audit actions, "<object>.<what happened>": one spelling shared by the
+services that record events and by the code that reads them (notifications, the
+company timeline, tests). An action built from a state or a kind goes through a
+mapping here, so a state with no name fails loudly instead of inventing one."""
+
+# Organisations and people
+ENTITY_REGISTER = "entity.register"
+PROVIDER_REGISTER = "provider.register"
+ENTITY_DECLARE = "entity.declare"
+USER_SIGN_UP = "user.sign_up"
+INVITATION_CREATE = "invitation.create"
+INVITATION_ACCEPT = "invitation.accept"
+API_KEY_CREATE = "api_key.create"
+API_KEY_REVOKE = "api_key.revoke"
+API_SIGNING_SET = "api_signing.set"
+API_SIGNING_ROTATE = "api_signing.rotate"
+
+# Programmes and their rules
+PROGRAMME_CREATE = "programme.create"
+PROGRAMME_PUBLISH = "programme.publish"
+RULESET_REVISE = "ruleset.revise"
+
+# Applications: created, then one action per state it moves to
+APPLICATION_CREATE = "application.create"
+APPLICATION_SUBMITTED = "application.submitted"
+APPLICATION_RETURNED = "application.returned"
+APPLICATION_APPROVE = "application.approve"
+APPLICATION_REJECTED = "application.rejected"
+APPLICATION_WITHDRAWN = "application.withdrawn"
+
+# Contracts: registered, revised by the applicant, answered by the provider
+CONTRACT_REGISTER = "contract.register"
+CONTRACT_REVISE = "contract.revise"
+CONTRACT_CONFIRMED = "contract.confirmed"
+CONTRACT_DISPUTED = "contract.disputed"
+
+# Vouchers
+VOUCHER_ISSUE = "voucher.issue"
+VOUCHER_ACTIVATE = "voucher.activate"
+VOUCHER_REDEEM = "voucher.redeem"
+# A reconcile run that looked at the voucher's records and moved no money.
+VOUCHER_RECONCILE = "voucher.reconcile"
+VOUCHER_EXPIRE = "voucher.expire"
+VOUCHER_REVOKE = "voucher.revoke"
+
+# Ledger entries, one per LedgerEntry.Kind
+LEDGER_FUND = "ledger.fund"
+LEDGER_COMMIT = "ledger.commit"
+LEDGER_REDEEM = "ledger.redeem"
+LEDGER_TAKE_BACK = "ledger.take_back"
+LEDGER_RELEASE = "ledger.release"
+LEDGER_PAY = "ledger.pay"
+LEDGER_CLAWBACK = "ledger.clawback"
+
+# Billing
+USAGE_EXCEPTION_ACCEPTED = "usage_exception.accepted"
+USAGE_EXCEPTION_REJECTED = "usage_exception.rejected"
+SETTLEMENT_BUILD = "settlement.build"
+SETTLEMENT_APPROVE = "settlement.approve"
+SETTLEMENT_PAY = "settlement.pay"
+CLAIM_SUBMITTED = "claim.submitted"
+
+# The suffix of an admin edit of descriptive fields: "<model name>.edit".
+EDIT = "edit"
+
+LEDGER = {
+    "fund": LEDGER_FUND,
+    "commit": LEDGER_COMMIT,
+    "redeem": LEDGER_REDEEM,
+    "take_back": LEDGER_TAKE_BACK,
+    "release": LEDGER_RELEASE,
+    "pay": LEDGER_PAY,
+    "clawback": LEDGER_CLAWBACK,
+}
+APPLICATION_BY_STATUS = {
+    "submitted": APPLICATION_SUBMITTED,
+    "returned": APPLICATION_RETURNED,
+    "rejected": APPLICATION_REJECTED,
+    "withdrawn": APPLICATION_WITHDRAWN,
+}
+CONTRACT_BY_STATUS = {"confirmed": CONTRACT_CONFIRMED, "disputed": CONTRACT_DISPUTED}
+REGISTER_BY_MODEL = {"entity": ENTITY_REGISTER, "provider": PROVIDER_REGISTER}
+VOUCHER_CLOSE = {"expire": VOUCHER_EXPIRE, "revoke": VOUCHER_REVOKE}
+USAGE_EXCEPTION_BY_DECISION = {
+    "accepted": USAGE_EXCEPTION_ACCEPTED,
+    "rejected": USAGE_EXCEPTION_REJECTED,
+}
+SETTLEMENT_BY_STEP = {"approve": SETTLEMENT_APPROVE, "pay": SETTLEMENT_PAY}
+
+
+def edited(obj) -> str:
+    """The action of an admin edit of `obj`'s descriptive fields."""
+    return f"{type(obj).__name__.lower()}.{EDIT}"
