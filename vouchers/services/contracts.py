@@ -122,14 +122,15 @@ def _answer(contract: Contract) -> dict:
 
 def refuse_if_disputed(contract_id: int) -> None:
     """An application on a contract its provider disputes cannot be approved. Called
-    inside the approval's transaction: the contract's row lock makes a dispute sent during
-    the approval wait, then see the voucher and be refused (answer_contract)."""
-    disputed = (
+    inside the approval's transaction, after the application's row lock. The contract's
+    row is locked whatever its answer: a dispute sent during the approval then waits for
+    the approval to commit, sees the voucher and is refused (answer_contract)."""
+    status, number, note = (
         Contract.objects.select_for_update()
-        .filter(pk=contract_id, provider_status=Contract.ProviderStatus.DISPUTED)
-        .values_list("number", "provider_note")
+        .values_list("provider_status", "number", "provider_note")
+        .get(pk=contract_id)
     )
-    for number, note in disputed:
+    if status == Contract.ProviderStatus.DISPUTED:
         raise DomainError(
             "contract",
             f"服务商对合同 {number} 提出异议（{note}），不能批准",
