@@ -147,6 +147,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer instead of failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # REPLACE deletes the row in its way without firing DELETE triggers unless recursive
+    # triggers are on: with them, the append-only triggers refuse REPLACE INTO history.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA recursive_triggers = ON"
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

@@ -50,3 +50,31 @@ def test_history_cannot_be_truncated_on_postgresql(history, model):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no TRUNCATE")
     refused_by_the_database(f"TRUNCATE {model._meta.db_table} CASCADE")
+
+
+def a_stored_row(table: str) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table} ORDER BY id LIMIT 1")
+        columns = [column[0] for column in cursor.description]
+        return dict(zip(columns, cursor.fetchone(), strict=True))
+
+
+# SQLite's REPLACE deletes the row in its way without firing DELETE triggers unless
+# recursive triggers are on; PostgreSQL has no REPLACE (its ON CONFLICT UPDATE fires the
+# UPDATE trigger).
+@pytest.mark.parametrize("model", HISTORY, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("verb", ["REPLACE INTO", "INSERT OR REPLACE INTO"])
+def test_history_cannot_be_replaced_on_sqlite(history, model, verb):
+    if connection.vendor != "sqlite":
+        pytest.skip("REPLACE is SQLite's")
+    table = model._meta.db_table
+    row = a_stored_row(table)
+    columns = ", ".join(f'"{name}"' for name in row)
+    placeholders = ", ".join(f":{name}" for name in row)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"{verb} {table} ({columns}) VALUES ({placeholders})", row)
+    assert a_stored_row(table) == row
