@@ -89,11 +89,16 @@ INSTALLED_APPS = [
     # The default config wraps the template loaders so "page.html#partial" renders.
     "template_partials",
     "axes",
+    # Officers' second factor: TOTP devices and single-use backup codes (authority/).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "audit",
     "vouchers",
     "web",
     "company",
+    "authority",
     "billing",
     "api",
 ]
@@ -108,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: marks request.user verified when the session holds a device.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -154,10 +161,18 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # A lock wait longer than this is a bug or an overload: fail the transaction
-            # with a clear error rather than queueing forever.
-            "options": "-c lock_timeout=10000",
+            # with a clear error rather than queueing forever (services answer "busy").
+            # The connection check (PostgreSQL 14+) cancels the statement of a client
+            # that went away (a killed worker) within seconds, so its locks do not
+            # outlive it by minutes.
+            "options": f"-c lock_timeout={env_int('DB_LOCK_TIMEOUT_MS', 10000)} "
+            f"-c client_connection_check_interval={env_int('DB_CLIENT_CHECK_MS', 5000)}",
         }
     )
+# Celery worker processes add a statement_timeout to their connections
+# (config/celery.py): long enough for one chunk of a pipeline, short enough that a
+# runaway plan (stale statistics) cannot hold voucher locks for minutes.
+DB_WORKER_STATEMENT_TIMEOUT_MS = env_int("DB_WORKER_STATEMENT_TIMEOUT_MS", 120_000)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -233,8 +248,22 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, not when it starts; one whose worker
+# process dies is handed back to the queue; a process reserves one task at a time, so
+# a long file never holds others hostage behind it.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task still unacknowledged this long after delivery (its whole worker was killed) is
+# delivered again. Tasks may outlive it: a usage file's job is claimed by its heartbeat,
+# so a second delivery while it runs does nothing; reconcile claims vouchers with SKIP
+# LOCKED. The sweeper below resumes a dead worker's file sooner.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300),
+}
 CELERY_TIMEZONE = TIME_ZONE
+# A running usage file whose heartbeat is older than this has lost its worker.
+USAGE_FILE_STALE_SECONDS = env_int("USAGE_FILE_STALE_SECONDS", 30)
 CELERY_BEAT_SCHEDULE = {
     "close-vouchers-daily": {
         "task": "vouchers.tasks.close_vouchers_task",
@@ -257,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
     "billing-reconcile": {
         "task": "billing.tasks.reconcile",
         "schedule": crontab(minute="*/10"),
+    },
+    # Usage files whose worker died (a stale heartbeat) or whose message was lost.
+    "billing-requeue-stuck-files": {
+        "task": "billing.tasks.requeue_stuck_files",
+        "schedule": 30.0,
     },
     "billing-settlements-monthly": {
         # The 2nd of each month, for the month before: late records have a day to arrive.
@@ -304,6 +338,8 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@compute-voucher.local")
 # A money action needs a password typed within this many minutes (web.auth).
 WEB_RECENT_LOGIN_MINUTES = int(os.environ.get("WEB_RECENT_LOGIN_MINUTES", "10"))
+# The name an authenticator app shows next to an officer's codes (authority/two_factor).
+OTP_TOTP_ISSUER = "算力券 Compute Vouchers"
 
 # django-axes: five wrong passwords for one username from one address lock that pair out
 # for 15 minutes; a successful login clears the count.
@@ -332,4 +368,5 @@ CONTENT_SECURITY_POLICY = {
 # The company portal (company/): uploaded evidence, invoices and proofs of delivery are
 # refused above this size; links in its e-mails start with SITE_URL.
 COMPANY_UPLOAD_MAX_BYTES = int(os.environ.get("COMPANY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Required once DEBUG is off (config/checks.py): the address users reach the site at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")

@@ -15,6 +15,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(64),
     "ALLOWED_HOSTS": "vouchers.example.cn",
+    "SITE_URL": "https://vouchers.example.cn",
 }
 
 
@@ -54,3 +55,22 @@ def test_a_malformed_proxy_header_fails_at_start_up():
     result = check_deploy(SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO")
     assert result.returncode != 0
     assert "SECURE_PROXY_SSL_HEADER" in result.stderr
+
+
+@pytest.mark.parametrize("site_url", ["", "vouchers.example.cn", "ftp://vouchers.example.cn"])
+def test_without_a_site_url_the_check_fails(site_url):
+    result = check_deploy(SITE_URL=site_url)
+    assert result.returncode != 0
+    assert "voucher.E001" in result.stdout + result.stderr
+
+
+def test_with_debug_on_the_site_url_defaults_to_this_machine():
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.SITE_URL)"],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if k != "SITE_URL"}, "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "http://127.0.0.1:8000", result.stderr

@@ -7,5 +7,7 @@ class WebConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Connects the login signal that stamps the session (recent authentication).
+        # The login signal that stamps the session (recent authentication), and the
+        # project's system checks (config is not an app of its own).
+        from config import checks  # noqa: F401
         from web import auth  # noqa: F401

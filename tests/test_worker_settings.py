@@ -1,0 +1,69 @@
+"""How workers are configured so that a killed one loses nothing and holds no lock long:
+acknowledgement after the task, one task reserved at a time, a visibility timeout, and a
+statement_timeout on a worker's PostgreSQL connections (web requests keep none)."""
+
+import copy
+import runpy
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection, connections
+
+from config.celery import app, limit_worker_statements
+
+SETTINGS_FILE = Path(__file__).resolve().parent.parent / "config" / "settings.py"
+
+
+def test_a_task_is_acknowledged_after_it_ran_and_handed_back_if_its_worker_dies():
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+
+
+def test_an_unacknowledged_task_is_delivered_again_after_the_visibility_timeout(monkeypatch):
+    monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", "120")
+
+    configured = runpy.run_path(str(SETTINGS_FILE))
+
+    assert configured["CELERY_BROKER_TRANSPORT_OPTIONS"] == {"visibility_timeout": 120}
+
+
+def test_postgresql_sessions_check_for_a_vanished_client(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@127.0.0.1:5432/db")
+
+    options = runpy.run_path(str(SETTINGS_FILE))["DATABASES"]["default"]["OPTIONS"]["options"]
+
+    assert "-c lock_timeout=10000" in options
+    assert "-c client_connection_check_interval=5000" in options
+
+
+@pytest.fixture
+def restored_database_settings():
+    saved = copy.deepcopy(django_settings.DATABASES["default"]["OPTIONS"])
+    yield
+    connections.close_all()
+    django_settings.DATABASES["default"]["OPTIONS"].clear()
+    django_settings.DATABASES["default"]["OPTIONS"].update(saved)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_limits_its_statements(restored_database_settings, settings):
+    settings.DB_WORKER_STATEMENT_TIMEOUT_MS = 120_000
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"  # a web process: no limit
+
+    limit_worker_statements()
+    limit_worker_statements()  # both signals fire in a solo worker: added once
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "2min"
+        cursor.execute("SHOW client_connection_check_interval")
+        assert cursor.fetchone()[0] == "5s"
+    assert (
+        django_settings.DATABASES["default"]["OPTIONS"]["options"].count("statement_timeout") == 1
+    )
