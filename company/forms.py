@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import industries
 from accounts.models import Entity
 from accounts.validators import normalise_credit_code, validate_credit_code, validate_region_code
-from company.errors import localised, pick
+from company.errors import localised
 from company.uploads import validate_document
 from vouchers.models import Contract
 
@@ -176,13 +176,14 @@ ESTIMATE_FIELDS = ("provider", "value", "accelerator_origin", "purpose")
 
 
 def sample_contract_values() -> dict:
-    """What the eligibility check assumes before the entity has typed its contract."""
+    """The sample contract of "Am I eligible?": signed today, running to the year's end.
+    It has no number (the programme page leaves out the rule that judges one)."""
     today = timezone.localdate()
     return {
         "signed_on": today,
         "service_start": today,
         "service_end": date(today.year, 12, 31),
-        "number": pick("示例合同", "sample contract"),
+        "number": "",
         "accelerator_hours": 0,
     }
 

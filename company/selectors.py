@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from audit.models import AuditEvent
 from billing.selectors import usage_for_voucher
+from vouchers.contract_numbers import number_key
 from vouchers.models import (
     Application,
     Contract,
@@ -56,6 +57,9 @@ def preview(*, entity, programme: Programme, contract_values: dict) -> Evaluatio
     if declaration is None:
         return None
     contract = Contract(entity=entity, **contract_values)
+    # An unsaved contract has no key yet: without it a number already subsidised
+    # would pass the once-per-contract rule here and fail only on submission.
+    contract.number_key = number_key(contract.number)
     application = Application(
         programme=programme,
         ruleset=programme.current_ruleset(),

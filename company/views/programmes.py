@@ -17,40 +17,66 @@ def catalogue(request):
     return render(request, "company/catalogue.html", context)
 
 
-def estimate_context(request, programme, data) -> dict:
-    """Judge the contract as typed so far: only the fields that change the judgement
-    need to be valid; the rest take the eligibility check's assumptions."""
+# The sample contract of "Am I eligible?" has no number yet: the once-per-contract rule is
+# judged on the application's own contract, so the sample's trace leaves it out.
+NUMBERED_RULES = {"one_subsidy_per_contract"}
+
+
+def sample_estimate(request, programme, data) -> dict:
+    """ "Am I eligible?": the provider, value, accelerator and purpose typed on the
+    programme page, on a contract signed today that runs to the year's end."""
     form = ContractForm(data, programme=programme)
     form.is_valid()
-    values = sample_contract_values()
-    values.update({k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
-    missing = [name for name in ESTIMATE_FIELDS if name not in form.cleaned_data]
+    typed = {name: form.cleaned_data[name] for name in ESTIMATE_FIELDS if name in form.cleaned_data}
+    missing = [name for name in ESTIMATE_FIELDS if name not in typed]
+    values = {**sample_contract_values(), **typed}
+    return _estimate(request, programme, form, values, missing, skip=NUMBERED_RULES)
+
+
+def contract_estimate(request, programme, data) -> dict:
+    """The application form's estimate: the contract exactly as typed, judged only once
+    every field is valid, never on assumed values."""
+    form = ContractForm(data, programme=programme)
+    if form.is_valid():
+        return _estimate(request, programme, form, form.cleaned_data, [], skip=set())
+    missing = [name for name in form.fields if name not in form.cleaned_data]
+    return _estimate(request, programme, form, None, missing, skip=set())
+
+
+def _estimate(request, programme, form, values, missing, *, skip) -> dict:
+    declared = request.entity.current_declaration() is not None
     evaluation = None
-    if not missing:
+    if declared and not missing:
         evaluation = preview(entity=request.entity, programme=programme, contract_values=values)
+    results = [r for r in evaluation.results if r.kind not in skip] if evaluation else []
     return {
         "programme": programme,
         "evaluation": evaluation,
-        "declared": request.entity.current_declaration() is not None,
-        "missing": missing,
+        "results": results,
+        "declared": declared,
+        "missing": [form.fields[name].label for name in missing],
     }
 
 
 @company_view
 def programme(request, pk):
     """The programme's key numbers and the rule-by-rule trace for this entity, judged on
-    a sample contract the entity can adjust (provider, value, accelerator, purpose)."""
+    a sample contract the entity types the value of (nothing is pre-filled but the
+    first provider and the commonest accelerator and purpose)."""
     found = get_open_programme(pk)
     first_provider = found.providers.order_by("pk").first()
     data = {
         "provider": first_provider.pk if first_provider else "",
-        "value": "100000.00",
         "accelerator_origin": "domestic",
         "purpose": "model_training",
     }
-    data.update((name, request.GET[name]) for name in ESTIMATE_FIELDS if name in request.GET)
-    context = estimate_context(request, found, data)
-    context["form"] = ContractForm(data, programme=found)
+    typed = {name: request.GET[name] for name in ESTIMATE_FIELDS if name in request.GET}
+    context = sample_estimate(request, found, {**data, **typed})
+    if request.htmx:
+        return render(request, "company/programme.html#estimate", context)
+    # Unbound until the entity checks something: an empty value is no error yet.
+    bound = {**data, **typed} if typed else None
+    context["form"] = ContractForm(bound, initial=data, programme=found)
     context["tiers"] = rate_tiers(found)
     return render(request, "company/programme.html", context)
 
@@ -59,5 +85,5 @@ def programme(request, pk):
 def estimate(request, pk):
     """htmx: the entitlement for the contract as typed on the application form."""
     found = get_open_programme(pk)
-    context = estimate_context(request, found, request.GET)
+    context = contract_estimate(request, found, request.GET)
     return render(request, "company/programme.html#estimate", context)

@@ -80,6 +80,8 @@ def sign_up_to_submission(page, site_url, shot, check_a11y, language, programme,
     page.goto(site_url + "/company/programmes/")
     step(page, shot, check_a11y, "catalogue")
     page.get_by_test_id("programme-card").first.get_by_role("link").first.click()
+    expect(page.get_by_test_id("estimate-missing")).to_be_visible()
+    page.fill("#id_value", "100000.00")
     expect(page.get_by_test_id("estimate")).to_contain_text(words["eligible"])
     expect(page.get_by_test_id("trace")).to_be_visible()
     step(page, shot, check_a11y, "eligibility")

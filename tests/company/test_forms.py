@@ -171,7 +171,7 @@ def test_a_submitted_application_cannot_be_edited(as_clerk, application, centre)
 
 def test_the_live_estimate_uses_the_value_as_typed(as_clerk, programme, centre):
     url = f"/company/programmes/{programme.pk}/estimate/"
-    query = {"provider": centre.pk, "accelerator_origin": "domestic", "purpose": "model_training"}
+    query = {**CONTRACT, "provider": centre.pk}
     page = as_clerk.get(url, {**query, "value": "123456.78"}, HTTP_HX_REQUEST="true")
     assert "¥61,728.39" in page.content.decode()
     assert "<html" not in page.content.decode()
