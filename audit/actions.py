@@ -14,6 +14,9 @@ API_KEY_CREATE = "api_key.create"
 API_KEY_REVOKE = "api_key.revoke"
 API_SIGNING_SET = "api_signing.set"
 API_SIGNING_ROTATE = "api_signing.rotate"
+# A user's second factor (authenticator + backup codes): first set up, or replaced.
+TWO_FACTOR_ENROL = "two_factor.enrol"
+TWO_FACTOR_REENROL = "two_factor.reenrol"
 
 # Programmes and their rules
 PROGRAMME_CREATE = "programme.create"

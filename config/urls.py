@@ -13,6 +13,7 @@ admin.site.index_title = "后台管理 / administration"
 urlpatterns = [
     path("", include("web.urls")),
     path("company/", include("company.urls")),
+    path("authority/", include("authority.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("api.urls")),

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from vouchers.demo import loader
+from vouchers.demo import loader, second_factor
 
 
 class Command(BaseCommand):
@@ -18,3 +18,9 @@ class Command(BaseCommand):
         self.stdout.write(loader.login_table(demo.logins))
         self.stdout.write(f"\nEvery password: {loader.PASSWORD}")
         self.stdout.write(f"Admin: {loader.ADMIN_URL}")
+        officers = second_factor.ensure_for(demo.users.values())
+        self.stdout.write(
+            "\nOfficers sign in with a second factor at /authority/: type one of these"
+            " backup codes (each works once), or add the key to an authenticator app."
+        )
+        self.stdout.write(second_factor.table(officers))

@@ -1,0 +1,15 @@
+"""The portal's landing page: what waits for the officer, with links."""
+
+from django.shortcuts import render
+
+from authority.access import applications_of, officer_view, vouchers_of
+from vouchers.models import Application, Voucher
+
+
+@officer_view
+def home(request):
+    context = {
+        "waiting": applications_of(request).filter(status=Application.Status.SUBMITTED).count(),
+        "in_notice": vouchers_of(request).filter(status=Voucher.Status.PUBLIC_NOTICE).count(),
+    }
+    return render(request, "authority/home.html", context)
