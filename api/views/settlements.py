@@ -2,7 +2,6 @@
 statements, as JSON or, with `Accept: text/csv`, as CSV (list: one row per statement;
 detail: one row per line)."""
 
-import csv
 import io
 from typing import NamedTuple
 
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 
 from api.views.base import PAGE_PARAMETERS, Money, Page, ProviderView, paginated_schema
 from billing.models import Settlement, SettlementLine
+from config import csv_safe
 
 
 class Table(NamedTuple):
@@ -36,7 +36,7 @@ class CSVRenderer(BaseRenderer):
         if not isinstance(data, Table):
             return JSONRenderer().render(data)
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=data.fields)
+        writer = csv_safe.DictWriter(out, fieldnames=data.fields)
         writer.writeheader()
         writer.writerows(data.rows)
         return out.getvalue().encode()

@@ -1,6 +1,8 @@
 """The public notice board (公示): open to anyone, showing what the policies publish and
 nothing else, in a fixed number of queries."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -178,3 +180,21 @@ def test_the_board_runs_a_fixed_number_of_queries(
         b"".join(client.get(f"{board(noticed_programme)}awards.csv").streaming_content)
     with django_assert_num_queries(2):  # programmes: count, page
         client.get("/public/")
+
+
+FORMULA_NAMES = [
+    '=HYPERLINK("http://evil.example","点击")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "-1+1",
+]  # a tab or CR at the start is refused in a name (control character); csv_safe's tests
+
+
+def test_the_awards_csv_shows_formulas_in_names_as_text(client, noticed_programme, centre, bob):
+    for serial, name in enumerate(FORMULA_NAMES):
+        entity = other_company(name, 9300 + serial)
+        award(programme=noticed_programme, entity=entity, provider=centre, reviewer=bob)
+    response = client.get(f"{board(noticed_programme)}awards.csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    names = [row["entity_name"] for row in csv.DictReader(io.StringIO(text, newline=""))]
+    assert sorted(names) == sorted("'" + name for name in FORMULA_NAMES)

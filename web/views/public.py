@@ -4,8 +4,6 @@ Every page runs a fixed number of queries whatever the number of awards
 (tests/web/test_public_board.py counts them).
 """
 
-import csv
-
 from django.core.paginator import Paginator
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -13,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from config import csv_safe
 from vouchers.rules.wording import LABELS
 from web.public import selectors
 from web.public.filters import AwardFilter
@@ -100,7 +99,7 @@ class _Echo:
 def awards_csv(request, code):
     """Open data: every award of the programme as UTF-8 CSV (with a BOM, for Excel)."""
     programme = selectors.public_programme(code)
-    writer = csv.DictWriter(_Echo(), fieldnames=EXPORT_COLUMNS)
+    writer = csv_safe.DictWriter(_Echo(), fieldnames=EXPORT_COLUMNS)
 
     def lines():
         yield "\ufeff" + writer.writeheader()

@@ -82,3 +82,14 @@ def test_another_providers_statement_is_not_found_or_listed(rival_api, statement
 def test_an_unknown_format_is_not_acceptable(api, statement):
     response = api.get("/api/v1/settlements", HTTP_ACCEPT="application/xml")
     assert response.status_code == 406
+
+
+def test_a_statement_as_csv_shows_a_formula_in_a_record_id_as_text(api, voucher):
+    sent = record(voucher.contract.number, "200.00", record_id='=HYPERLINK("http://evil")')
+    api.post("/api/v1/usage-records", {"records": [sent]}, format="json")
+    reconcile()
+    build_settlements(period="2024-06")
+    statement = Settlement.objects.get()
+    response = api.get(f"/api/v1/settlements/{statement.pk}", HTTP_ACCEPT="text/csv")
+    [row] = list(csv.DictReader(io.StringIO(response.content.decode(), newline="")))
+    assert row["record_id"] == "'" + sent["record_id"]
