@@ -6,6 +6,7 @@ before they change anything; portals and the API will check the same permissions
 """
 
 import rules
+from django.contrib.auth.base_user import AbstractBaseUser
 
 from accounts.models import Membership
 
@@ -57,6 +58,11 @@ def acts_for_provider(user, voucher) -> bool:
 
 
 @rules.predicate
+def staff_of_provider(user, provider) -> bool:
+    return _has_role(user, Role.PROVIDER_STAFF, provider_id=getattr(provider, "pk", None))
+
+
+@rules.predicate
 def is_own_work(user, application) -> bool:
     """Nobody approves their own work: whoever created the application, or anyone who acts
     for the applicant entity (they could have submitted a colleague's draft)."""
@@ -73,31 +79,49 @@ rules.add_perm("vouchers.review_application", reviews_for_authority & ~is_own_wo
 rules.add_perm("vouchers.revoke_voucher", reviews_for_authority)
 rules.add_perm("vouchers.redeem_voucher", acts_for_provider)
 rules.add_perm("vouchers.answer_contract", acts_for_provider)
+# Issuing, revoking and rotating a provider's API keys and signing secret: its own staff
+# (the server operator runs `create_provider_key`, which passes no user).
+rules.add_perm("api.manage_keys", staff_of_provider)
 rules.add_perm(
     "vouchers.see_voucher",
     acts_for_entity | acts_for_provider | reviews_for_authority | manages_programme,
 )
 
 
-# Decisions on a tenant's money: only a membership in that tenant grants them.
+# Decisions on a tenant's money or on who may act for it: only a membership in that
+# tenant grants them. The billing rules live in billing/permissions.py, the invitation
+# rule in company/permissions.py (registered by their apps).
 MONEY_ACTIONS = frozenset(
-    {"vouchers.review_application", "vouchers.revoke_voucher", "vouchers.redeem_voucher"}
+    {
+        "vouchers.review_application",
+        "vouchers.revoke_voucher",
+        "vouchers.redeem_voucher",
+        "vouchers.answer_contract",
+        "billing.approve_settlement",
+        "billing.pay_settlement",
+        "billing.resolve_exception",
+        "api.manage_keys",
+        "company.invite_colleague",
+    }
 )
 
 
-def require(user, perm: str, obj) -> None:
-    """Raise PermissionDenied, in both languages, unless `user` holds `perm` on `obj`.
+def _holds(user, perm: str, obj) -> bool:
+    # Django grants every permission to an active superuser, so for a user the rule of a
+    # money or access decision is tested itself: a platform operator administers the
+    # platform but decides for nobody unless a membership says so. An API client
+    # (api.authentication.ProviderClient) is no user and answers with its own rule.
+    if perm in MONEY_ACTIONS and isinstance(user, AbstractBaseUser):
+        return user.is_active and rules.has_perm(perm, user, obj)
+    return user.has_perm(perm, obj)
 
-    For MONEY_ACTIONS the rule itself is tested, not `user.has_perm`: Django grants every
-    permission to an active superuser, and a platform operator administers the platform
-    but approves, revokes or redeems for nobody unless a membership says so."""
+
+def require(user, perm: str, obj) -> None:
+    """Raise PermissionDenied, in both languages, unless `user` holds `perm` on `obj`
+    (for MONEY_ACTIONS by the rule itself, whoever the user is: see `_holds`)."""
     from django.core.exceptions import PermissionDenied
 
     from config.errors import bilingual
 
-    if perm in MONEY_ACTIONS:
-        allowed = user and user.is_active and rules.has_perm(perm, user, obj)
-    else:
-        allowed = user and user.has_perm(perm, obj)
-    if not allowed:
+    if not (user and _holds(user, perm, obj)):
         raise PermissionDenied(bilingual("无权执行此操作", f"not permitted: {perm}"))

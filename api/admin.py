@@ -1,12 +1,14 @@
 """API keys and signing in the back office. A new key is shown once, in the message
-after saving; the admin then only ever shows its prefix."""
+after saving; the admin then only ever shows its prefix.
+
+The services decide who may (`api.manage_keys`: the provider's own staff, never a
+superuser as such); a refusal is a message here, and nothing changes."""
 
 from django.contrib import admin, messages
 
 from api.models import ApiKey, SigningSettings
 from api.services.keys import create_key, revoke_key, rotate_signing_secret, set_signing
-from config.errors import DomainError
-from vouchers.admin.common import run_each
+from vouchers.admin.common import REFUSALS, refusal_message, run_each
 
 
 @admin.register(ApiKey)
@@ -25,8 +27,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
             return
         try:
             key, raw = create_key(provider=obj.provider, by=request.user, name=obj.name)
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
+        except REFUSALS as exc:
+            self.message_user(request, refusal_message(exc), messages.ERROR)
             return
         obj.pk = key.pk
         self.message_user(
@@ -59,9 +61,13 @@ class SigningSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Only the switch: the secret changes by the rotate action, never by a save.
-        _, secret = set_signing(
-            provider=obj.provider, required=obj.signing_required, by=request.user
-        )
+        try:
+            _, secret = set_signing(
+                provider=obj.provider, required=obj.signing_required, by=request.user
+            )
+        except REFUSALS as exc:
+            self.message_user(request, refusal_message(exc), messages.ERROR)
+            return
         obj.pk = SigningSettings.objects.get(provider=obj.provider).pk
         if secret:
             self.message_user(
@@ -75,7 +81,13 @@ class SigningSettingsAdmin(admin.ModelAdmin):
     @admin.action(description="轮换签名密钥 / rotate the signing secret", permissions=["change"])
     def rotate(self, request, queryset):
         for signing in queryset.select_related("provider").order_by("pk"):
-            _, secret = rotate_signing_secret(provider=signing.provider, by=request.user)
+            try:
+                _, secret = rotate_signing_secret(provider=signing.provider, by=request.user)
+            except REFUSALS as exc:
+                self.message_user(
+                    request, f"{signing.provider}: {refusal_message(exc)}", messages.ERROR
+                )
+                continue
             self.message_user(
                 request,
                 f"{signing.provider}: 新签名密钥（仅显示一次，旧密钥在下次轮换前仍有效）/ "

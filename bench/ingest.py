@@ -84,7 +84,7 @@ def _post_all(key: str, bodies: list[bytes]) -> int:
 
 def through_api(provider, n: int, clients: int = 1) -> float:
     """POST the records in batches of BATCH, from `clients` processes at once."""
-    _, key = create_key(provider=provider, name=f"bench{clients}")
+    _, key = create_key(provider=provider, by=None, name=f"bench{clients}")
     records = raw_records(n, f"api{clients}-")
     bodies = [msgspec.json.encode({"records": records[i : i + BATCH]}) for i in range(0, n, BATCH)]
     shares = [bodies[i::clients] for i in range(clients)]

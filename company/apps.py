@@ -5,3 +5,6 @@ class CompanyConfig(AppConfig):
     name = "company"
     verbose_name = "申报端 / company portal"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from company import permissions  # noqa: F401  (registers the rules)

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Membership
+from accounts.permissions import MONEY_ACTIONS
 from accounts.services import declare_profile
 from audit.models import AuditEvent
 from tests import builders
@@ -134,3 +135,127 @@ def test_a_superuser_redeems_nothing_without_a_providers_membership(application,
     refused_without_a_trace(lambda: redeem(voucher=voucher, billed_amount="100.00", by=olivia))
     refused_without_a_trace(lambda: revoke_voucher(voucher=voucher, by=olivia, reason="测试"))
     assert Voucher.objects.get(pk=voucher.pk).redeemed == Decimal("0.00")
+
+
+# Every decision on money or on who may act for a tenant (MONEY_ACTIONS), as the service
+# makes it: each case builds what is decided on from the shared personas and returns the
+# decision (a call taking `by`) and the member who may make it.
+
+
+def _voucher(w):
+    return approve_application(application=w.application, by=w.bob).voucher
+
+
+def _reconciled(w, record):
+    from billing.reconcile import reconcile
+    from tests.billing.conftest import send
+
+    _voucher(w)
+    send(w.centre, [record])
+    reconcile()
+
+
+def review_application(w):
+    return lambda by: approve_application(application=w.application, by=by), w.bob
+
+
+def revoke(w):
+    voucher = _voucher(w)
+    return lambda by: revoke_voucher(voucher=voucher, by=by, reason="测试"), w.bob
+
+
+def redeem_voucher(w):
+    voucher = _voucher(w)
+    return lambda by: redeem(voucher=voucher, billed_amount="100.00", by=by), w.centre_engineer
+
+
+def answer(w):
+    from vouchers.services.contracts import answer_contract
+
+    contract = w.application.contract
+    return lambda by: answer_contract(contract=contract, confirmed=True, by=by), w.centre_engineer
+
+
+def _settlement(w):
+    from billing.models import Settlement
+    from billing.settlements import build_settlements
+    from tests.billing.conftest import usage
+
+    _reconciled(w, usage(contract=w.application.contract.number))
+    build_settlements(period="2024-06")
+    return Settlement.objects.get()
+
+
+def approve_statement(w):
+    from billing.settlements import approve_settlement
+
+    settlement = _settlement(w)
+    return lambda by: approve_settlement(settlement=settlement, by=by), w.bob
+
+
+def pay_statement(w):
+    from billing.settlements import approve_settlement, pay_settlement
+
+    settlement = approve_settlement(settlement=_settlement(w), by=w.bob)
+    fiona = builders.member("fiona", Role.FINANCE_OFFICER, authority=w.chengdu)
+    return lambda by: pay_settlement(settlement=settlement, by=by), fiona
+
+
+def resolve(w):
+    from billing.models import ReconciliationException
+    from billing.services.exceptions import resolve_exception
+    from tests.billing.conftest import usage
+
+    _reconciled(w, usage(contract="HT-NONE"))
+    case = ReconciliationException.objects.get()
+    return lambda by: resolve_exception(exception=case, decision="rejected", by=by), w.bob
+
+
+def issue_key(w):
+    from api.services.keys import create_key
+
+    return lambda by: create_key(provider=w.centre, by=by), w.centre_engineer
+
+
+def invite(w):
+    from company.models import CompanyAccount
+    from company.services.invitations import invite_colleague
+
+    admin = w.company.clerk
+    CompanyAccount.objects.create(entity=w.company, admin=admin, region_code="510100")
+    return lambda by: invite_colleague(entity=w.company, by=by, email="new@xinghe.example"), admin
+
+
+DECISIONS = {
+    "vouchers.review_application": review_application,
+    "vouchers.revoke_voucher": revoke,
+    "vouchers.redeem_voucher": redeem_voucher,
+    "vouchers.answer_contract": answer,
+    "billing.approve_settlement": approve_statement,
+    "billing.pay_settlement": pay_statement,
+    "billing.resolve_exception": resolve,
+    "api.manage_keys": issue_key,
+    "company.invite_colleague": invite,
+}
+
+
+def test_every_money_and_access_decision_is_walked_below():
+    assert set(DECISIONS) == MONEY_ACTIONS
+
+
+@pytest.fixture
+def world(application, bob, centre, centre_engineer, company, chengdu):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(**locals())
+
+
+@pytest.mark.parametrize("perm", sorted(DECISIONS))
+def test_a_superuser_without_a_membership_is_refused_and_the_member_is_allowed(world, perm):
+    decide, member = DECISIONS[perm](world)
+    olivia = builders.UserFactory(username="olivia", is_superuser=True, is_staff=True)
+
+    refused_without_a_trace(lambda: decide(olivia))
+    events = AuditEvent.objects.count()
+    decide(member)
+    assert AuditEvent.objects.count() > events

@@ -1,4 +1,10 @@
-"""API keys: created (shown once), looked up by prefix and compared by hash, revoked."""
+"""API keys: created (shown once), looked up by prefix and compared by hash, revoked.
+
+Issuing, revoking and rotating take `by`: a user must hold `api.manage_keys` on the
+provider (its own staff; a superuser without that membership is refused). `by=None` is
+the server operator, who runs `manage.py create_provider_key` on the server itself and
+so holds the keys to everything already; nothing reachable from a browser passes None.
+"""
 
 import hashlib
 import hmac
@@ -9,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Provider
+from accounts.permissions import require
 from api.models import LIVE_KEYS_PER_PROVIDER, ApiKey, SigningSettings
 from audit import services as audit
 from config.errors import DomainError
@@ -19,6 +26,11 @@ PREFIX_CHARS = 8
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
+def _check(by, provider: Provider) -> None:
+    if by is not None:  # None: the server operator (see the module's docstring)
+        require(by, "api.manage_keys", provider)
+
+
 def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -27,8 +39,9 @@ def _prefix_of(raw: str) -> str:
     return raw[: len(KEY_START) + PREFIX_CHARS]
 
 
-def create_key(*, provider: Provider, by=None, name: str = "") -> tuple[ApiKey, str]:
+def create_key(*, provider: Provider, by, name: str = "") -> tuple[ApiKey, str]:
     """A new live key and its plain text, which is never stored and cannot be shown again."""
+    _check(by, provider)
     with transaction.atomic():
         # The provider's row lock serialises key creation: two at once cannot both see
         # one live key and make three.
@@ -49,7 +62,8 @@ def create_key(*, provider: Provider, by=None, name: str = "") -> tuple[ApiKey, 
     return key, raw
 
 
-def revoke_key(*, key: ApiKey, by=None) -> ApiKey:
+def revoke_key(*, key: ApiKey, by) -> ApiKey:
+    _check(by, key.provider)
     with transaction.atomic():
         changed = ApiKey.objects.filter(pk=key.pk, revoked_at=None).update(
             revoked_at=timezone.now()
@@ -82,12 +96,11 @@ def _note_use(key: ApiKey) -> None:
         key.last_used_at = now
 
 
-def set_signing(
-    *, provider: Provider, required: bool, by=None
-) -> tuple[SigningSettings, str | None]:
+def set_signing(*, provider: Provider, required: bool, by) -> tuple[SigningSettings, str | None]:
     """Switch signing on or off. The first switch issues the provider's secret (returned,
     to be shown once); later switches keep it, so turning signing off and on again never
     breaks an integration that already signs. `rotate_signing_secret` changes it."""
+    _check(by, provider)
     with transaction.atomic():
         signing, created = SigningSettings.objects.select_for_update().get_or_create(
             provider=provider, defaults={"secret": secrets.token_hex(32)}
@@ -103,9 +116,10 @@ def set_signing(
     return signing, signing.secret if created else None
 
 
-def rotate_signing_secret(*, provider: Provider, by=None) -> tuple[SigningSettings, str]:
+def rotate_signing_secret(*, provider: Provider, by) -> tuple[SigningSettings, str]:
     """Issue a new secret; the current one keeps verifying until the next rotation, so
     the provider can switch over without a failed request."""
+    _check(by, provider)
     with transaction.atomic():
         signing = SigningSettings.objects.select_for_update().filter(provider=provider).first()
         if signing is None:

@@ -5,15 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership
+from accounts.permissions import require
 from audit import services as audit
 from company.models import Invitation
-from company.services.registration import is_admin
 from config.errors import DomainError
 
 
 def invite_colleague(*, entity, by, email: str) -> Invitation:
-    if not is_admin(by, entity):
-        raise DomainError("email", "只有单位管理员可以邀请同事", "only the entity admin may invite")
+    require(by, "company.invite_colleague", entity)
     email = email.strip().lower()
     staff = Membership.objects.filter(entity=entity, role=Membership.Role.ENTITY_STAFF)
     if staff.filter(user__email__iexact=email).exists():

@@ -16,6 +16,10 @@ from api.models import ApiKey
 from api.services.keys import create_key, revoke_key, rotate_signing_secret, set_signing
 from config.errors import DomainError
 
+# Whoever runs this command on the server is the operator: the key services check a
+# user's `api.manage_keys`, and take None for the operator (api/services/keys.py).
+OPERATOR = None
+
 
 class Command(BaseCommand):
     help = "Create (or revoke) an API key for a compute provider, identified by credit code."
@@ -38,13 +42,13 @@ class Command(BaseCommand):
         if revoke:
             self._revoke(found, revoke)
         elif signing:
-            _, secret = set_signing(provider=found, required=signing == "on")
+            _, secret = set_signing(provider=found, required=signing == "on", by=OPERATOR)
             self.stdout.write(f"signing {signing}")
             if secret:
                 self.stdout.write(f"secret (shown once): {secret}")
         elif rotate_secret:
             try:
-                _, secret = rotate_signing_secret(provider=found)
+                _, secret = rotate_signing_secret(provider=found, by=OPERATOR)
             except DomainError as exc:
                 raise CommandError(exc.message) from exc
             self.stdout.write(
@@ -52,7 +56,7 @@ class Command(BaseCommand):
             )
         else:
             try:
-                key, raw = create_key(provider=found, name=name)
+                key, raw = create_key(provider=found, by=OPERATOR, name=name)
             except DomainError as exc:
                 raise CommandError(exc.message) from exc
             self.stdout.write(f"key {key.prefix} for {found.name} (shown once):")
@@ -62,5 +66,5 @@ class Command(BaseCommand):
         key = ApiKey.objects.filter(provider=provider, prefix=prefix).first()
         if key is None:
             raise CommandError(f"no key {prefix} for this provider")
-        revoke_key(key=key)
+        revoke_key(key=key, by=OPERATOR)
         self.stdout.write(f"revoked {prefix}")

@@ -27,7 +27,7 @@ def usage_files_outside_web_root(settings, tmp_path):
 
 @pytest.fixture
 def centre_key(centre):
-    key, raw = create_key(provider=centre, name="billing system")
+    key, raw = create_key(provider=centre, name="billing system", by=None)
     key.raw = raw
     return key
 
@@ -44,7 +44,7 @@ def rival(db):
 
 @pytest.fixture
 def rival_api(rival):
-    _, raw = create_key(provider=rival)
+    _, raw = create_key(provider=rival, by=None)
     return client_with(raw)
 
 
@@ -73,7 +73,7 @@ def rival_voucher(chengdu, alice, bob, rival):
 
 @pytest.fixture
 def signing_secret(centre):
-    _, secret = set_signing(provider=centre, required=True)
+    _, secret = set_signing(provider=centre, required=True, by=None)
     return secret
 
 

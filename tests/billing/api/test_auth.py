@@ -44,7 +44,7 @@ def test_it_refuses_a_key_with_the_right_prefix_and_a_wrong_secret(centre_key):
 
 def test_it_refuses_a_revoked_key(api, centre_key):
     assert api.get("/api/v1/contracts").status_code == 200
-    revoke_key(key=centre_key)
+    revoke_key(key=centre_key, by=None)
     response = api.get("/api/v1/contracts")
     assert response.status_code == 401
     assert error_of(response)["code"] == "invalid_key"
@@ -57,13 +57,13 @@ def test_it_stores_only_a_hash_and_a_prefix_of_the_key(centre_key):
 
 
 def test_it_allows_two_live_keys_for_a_rotation_and_no_third(centre, centre_key):
-    _, second = create_key(provider=centre)
+    _, second = create_key(provider=centre, by=None)
     assert client_with(second).get("/api/v1/contracts").status_code == 200
 
     with pytest.raises(DomainError, match="at most 2 live keys"):
-        create_key(provider=centre)
-    revoke_key(key=centre_key)
-    create_key(provider=centre)
+        create_key(provider=centre, by=None)
+    revoke_key(key=centre_key, by=None)
+    create_key(provider=centre, by=None)
 
 
 def test_it_notes_when_a_key_was_last_used_at_most_once_a_minute(api, centre_key):
@@ -83,7 +83,7 @@ def test_it_throttles_each_key_on_its_own(settings, api, centre):
     response = api.get("/api/v1/contracts")
     assert error_of(response)["code"] == "throttled"
     assert int(response["Retry-After"]) > 0
-    _, second = create_key(provider=centre)
+    _, second = create_key(provider=centre, by=None)
     assert client_with(second).get("/api/v1/contracts").status_code == 200
 
 

@@ -86,26 +86,26 @@ def test_one_matching_v1_among_several_is_enough(api, signing_secret, body):
 
 
 def test_the_previous_secret_keeps_working_until_the_next_rotation(api, centre, body):
-    _, old = set_signing(provider=centre, required=True)
-    _, new = rotate_signing_secret(provider=centre)
+    _, old = set_signing(provider=centre, required=True, by=None)
+    _, new = rotate_signing_secret(provider=centre, by=None)
     assert post(api, body, signed(old, body)).status_code == 200
     assert post(api, body, signed(new, body)).status_code == 200
-    rotate_signing_secret(provider=centre)
+    rotate_signing_secret(provider=centre, by=None)
     assert post(api, body, signed(old, body)).status_code == 401
 
 
 def test_switching_signing_off_and_on_keeps_the_secret(api, centre, body):
-    _, secret = set_signing(provider=centre, required=True)
-    assert set_signing(provider=centre, required=False)[1] is None
+    _, secret = set_signing(provider=centre, required=True, by=None)
+    assert set_signing(provider=centre, required=False, by=None)[1] is None
     assert post(api, body, None).status_code == 200
-    assert set_signing(provider=centre, required=True)[1] is None
+    assert set_signing(provider=centre, required=True, by=None)[1] is None
     assert post(api, body, None).status_code == 401
     assert post(api, body, signed(secret, body)).status_code == 200
 
 
 def test_a_secret_is_rotated_only_once_there_is_one(centre):
     with pytest.raises(DomainError) as refused:
-        rotate_signing_secret(provider=centre)
+        rotate_signing_secret(provider=centre, by=None)
     assert refused.value.code == "no_signing"
 
 

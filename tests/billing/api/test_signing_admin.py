@@ -10,12 +10,19 @@ from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Membership, User
 from api.models import ApiKey, SigningSettings
 from api.services.keys import set_signing
 
 pytestmark = pytest.mark.django_db
 SECRET = re.compile(r"[0-9a-f]{64}")
+
+
+@pytest.fixture
+def admin_client(admin_client, admin_user, centre):
+    """The back office as the centre's own staff: only they manage its signing."""
+    Membership.objects.create(user=admin_user, role=Membership.Role.PROVIDER_STAFF, provider=centre)
+    return admin_client
 
 
 def shown_secrets(response) -> list[str]:
@@ -102,7 +109,7 @@ def viewer(client, centre_key):
 def test_staff_who_may_only_look_can_neither_revoke_a_key_nor_rotate_a_secret(
     viewer, centre, centre_key
 ):
-    signing, _ = set_signing(provider=centre, required=True)
+    signing, _ = set_signing(provider=centre, required=True, by=None)
     for model, action, pk in [
         ("apikey", "revoke", centre_key.pk),
         ("signingsettings", "rotate", signing.pk),
