@@ -51,6 +51,21 @@
     };
   }
 
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { drawCharts(event.target); });
+  // A refused form comes back with an error summary (templates/web/forms/error_summary.html):
+  // move the focus to it, so the reader starts from the list of what to fix.
+  function focusErrorSummary(root) {
+    var summary = root.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    drawCharts(document);
+    focusErrorSummary(document);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    drawCharts(event.target);
+    focusErrorSummary(event.target);
+  });
 })();
