@@ -62,6 +62,25 @@ def ingest_records(
     return statuses
 
 
+# A load of at least this many rows refreshes the planner's statistics at once rather
+# than waiting for autoanalyze: reconcile's plans were chosen on stale ones (152 s
+# holding voucher locks for a 4,200-record run, 0.46 s after ANALYZE).
+ANALYZE_AFTER_ROWS = 10_000
+# The tables reconciliation joins to the usage records (small, hot; their settings for
+# autoanalyze are in billing's migration 0004).
+ANALYZED = (TABLE, "vouchers_contract", "vouchers_voucher", "vouchers_ledgeraccount")
+
+
+def analyze_after_load(*, rows: int) -> None:
+    """PostgreSQL: ANALYZE the usage table and the tables joined to it after a large
+    load. Called outside the load's transactions; it takes no lock that a reader or a
+    writer of rows waits for. SQLite plans without such statistics."""
+    if rows < ANALYZE_AFTER_ROWS or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(ANALYZED)}")
+
+
 INSERT = (
     f"INSERT INTO {TABLE} ({COLUMNS}) {{rows}} "
     "ON CONFLICT (provider_id, record_id) DO NOTHING RETURNING record_id"

@@ -4,19 +4,23 @@ The file is read as a stream (the csv module over a text wrapper, CHUNK rows at 
 never whole, so a 1,000,000-row file needs the memory of one chunk. Errors name the
 file's line number (header = line 1). Running it again after a crash is safe: records
 are keyed by record_id, so the rows already stored come back as duplicates and the
-counts come out the same.
+counts come out the same. A running file's heartbeat is refreshed after every chunk;
+`requeue_stuck_files` queues again the files whose worker died (a stale heartbeat) or
+whose message was lost.
 """
 
 import csv
 import uuid
+from datetime import timedelta
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from billing.ingest import CONFLICT, ingest_records
+from billing.ingest import CONFLICT, analyze_after_load, ingest_records
 from billing.models import UsageFile
 from billing.records import csv_columns, csv_row, missing_columns, parse_records
 
@@ -41,9 +45,13 @@ def store_upload(*, provider, chunks, original_name: str = "") -> UsageFile:
 
 
 def process_usage_file(*, usage_file: UsageFile) -> UsageFile:
-    """Ingest the file's rows; status done (with per-row errors) or failed (unreadable)."""
-    claimed = UsageFile.objects.filter(pk=usage_file.pk).exclude(status=UsageFile.Status.DONE)
-    if not claimed.update(status=UsageFile.Status.RUNNING):
+    """Ingest the file's rows; status done (with per-row errors) or failed (unreadable).
+
+    Claimed by a conditional UPDATE: a file already done, or running with a fresh
+    heartbeat (its message delivered again while a live worker still reads it), is left
+    alone. A file whose worker died is read again from the top: the rows it stored come
+    back as duplicates, so every row is counted once."""
+    if not _claim(usage_file):
         return UsageFile.objects.get(pk=usage_file.pk)
     usage_file.refresh_from_db()
     counts = {"rows_total": 0, "rows_accepted": 0, "rows_rejected": 0, "errors": []}
@@ -59,8 +67,25 @@ def process_usage_file(*, usage_file: UsageFile) -> UsageFile:
     UsageFile.objects.filter(pk=usage_file.pk).update(
         status=status, finished_at=timezone.now(), **counts
     )
+    analyze_after_load(rows=counts["rows_accepted"])
     usage_file.refresh_from_db()
     return usage_file
+
+
+def _claim(usage_file: UsageFile) -> bool:
+    now = timezone.now()
+    claimable = Q(status__in=[UsageFile.Status.QUEUED, UsageFile.Status.FAILED]) | _dead(now)
+    claimed = UsageFile.objects.filter(claimable, pk=usage_file.pk)
+    return claimed.update(status=UsageFile.Status.RUNNING, heartbeat_at=now) == 1
+
+
+def _dead(now) -> Q:
+    """Running, but its heartbeat is older than USAGE_FILE_STALE_SECONDS (or it never had
+    one): its worker has died."""
+    stale = now - timedelta(seconds=settings.USAGE_FILE_STALE_SECONDS)
+    return Q(status=UsageFile.Status.RUNNING) & (
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True)
+    )
 
 
 class _Unreadable(Exception):
@@ -93,10 +118,11 @@ def _ingest_stream(usage_file: UsageFile, reader, counts: dict) -> None:
         if not rows:
             return
         _ingest_chunk(usage_file, fields, rows, counts)
-        # Progress is visible while the file runs.
+        # Progress is visible while the file runs; the heartbeat tells the sweeper
+        # (billing.tasks.requeue_stuck_files) that this worker is alive.
         UsageFile.objects.filter(pk=usage_file.pk).update(
             rows_total=counts["rows_total"], rows_accepted=counts["rows_accepted"],
-            rows_rejected=counts["rows_rejected"],
+            rows_rejected=counts["rows_rejected"], heartbeat_at=timezone.now(),
         )  # fmt: skip
 
 
@@ -122,3 +148,13 @@ def _row_error(line: int, error) -> dict:
         message = "记录编号已存在且内容不同，原记录保留 / a known record_id with different content: the original stands"
         return {"row": line, "field": "record_id", "code": "conflict", "message": message}
     return {"row": line, "field": error.field, "code": error.code, "message": error.message}
+
+
+def stuck_files(*, now, include_queued: bool) -> list[int]:
+    """Files to queue again: running with a stale heartbeat (the worker died) and, when
+    asked, queued for over a minute (the message may be lost; a second delivery finds
+    the file claimed or done and does nothing)."""
+    stuck = _dead(now)
+    if include_queued:
+        stuck |= Q(status=UsageFile.Status.QUEUED, created_at__lt=now - timedelta(minutes=1))
+    return list(UsageFile.objects.filter(stuck).order_by("pk").values_list("pk", flat=True))

@@ -60,8 +60,9 @@ def test_focus_column_names_are_understood(centre):
 def test_running_a_file_again_after_a_crash_gives_the_same_counts(centre):
     stored = upload(centre, HEADER + row("a") + row("b", amount="x") + row("c"))
     first = usage_files.process_usage_file(usage_file=stored)
-    # As if the worker died after writing the rows but before marking the file done.
-    UsageFile.objects.filter(pk=stored.pk).update(status="running")
+    # As if the worker died after writing the rows but before marking the file done,
+    # long enough ago for its heartbeat to be stale.
+    UsageFile.objects.filter(pk=stored.pk).update(status="running", heartbeat_at=None)
 
     again = usage_files.process_usage_file(usage_file=stored)
 
