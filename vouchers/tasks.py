@@ -8,10 +8,15 @@ from vouchers.services.closing import close_vouchers
 from vouchers.services.ledger_check import LedgerMismatch, check_ledger
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def close_vouchers_task() -> dict:
-    """Daily: end finished public notices and expire vouchers, releasing unused value."""
-    return close_vouchers(today=timezone.localdate())
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def close_vouchers_task(self) -> dict:
+    """Daily: end finished public notices and expire vouchers, releasing unused value.
+    Vouchers locked by a long reconcile are closed by a retry ten minutes later (the job
+    is idempotent; in-process there is no later, and the next day's run takes them)."""
+    result = close_vouchers(today=timezone.localdate())
+    if result.get("busy") and not self.request.is_eager:
+        raise self.retry(countdown=600)
+    return result
 
 
 @shared_task

@@ -1,9 +1,10 @@
 """Closing vouchers (关闭): expiry, revocation and the end of public notice.
 Expiry and revocation release the unused value to the budget and the entity's cap."""
 
+from contextlib import contextmanager
 from datetime import date
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 
 from accounts.permissions import require
 from audit import actions
@@ -37,10 +38,41 @@ def expire_voucher(*, voucher: Voucher, today: date) -> Voucher:
     )
 
 
+# PostgreSQL's lock_not_available: lock_timeout ran out waiting for a row lock.
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+@contextmanager
+def _busy_as_domain_error():
+    """A voucher row held longer than lock_timeout (by a reconcile chunk, say) answers a
+    "busy, try again" DomainError instead of a raw OperationalError (a 500 in a page).
+    Wrapped around the atomic block, so the transaction has rolled back when it is
+    raised; any other database error passes through unchanged."""
+    try:
+        yield
+    except OperationalError as exc:
+        if not _lock_timed_out(exc):
+            raise
+        raise DomainError(
+            "voucher",
+            "该券正在处理中（例如对账），请稍后重试",
+            "the voucher is busy (being reconciled, for example); try again in a moment",
+            code="busy",
+        ) from exc
+
+
+def _lock_timed_out(exc: OperationalError) -> bool:
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+        return True
+    # SQLite's equivalent: its busy timeout ran out waiting for another writer.
+    return "database is locked" in str(exc)
+
+
 def _close(voucher: Voucher, *, by, step: str, reason: str, today: date | None = None) -> Voucher:
     """Expire or revoke, releasing the unused value to the budget and the entity's cap.
     Idempotent: a voucher already closed is returned unchanged."""
-    with transaction.atomic():
+    with _busy_as_domain_error(), transaction.atomic():
         voucher = lock_voucher(voucher=voucher)
         if voucher.status not in (Voucher.Status.PUBLIC_NOTICE, Voucher.Status.ACTIVE):
             return voucher
@@ -74,7 +106,7 @@ def _close(voucher: Voucher, *, by, step: str, reason: str, today: date | None =
 
 
 def end_public_notice(*, voucher: Voucher, today: date) -> Voucher:
-    with transaction.atomic():
+    with _busy_as_domain_error(), transaction.atomic():
         voucher = lock_voucher(voucher=voucher)
         if voucher.status != Voucher.Status.PUBLIC_NOTICE or voucher.notice_ends_on > today:
             return voucher
@@ -94,12 +126,31 @@ def end_public_notice(*, voucher: Voucher, today: date) -> Voucher:
 def close_vouchers(*, today: date) -> dict:
     """The daily job: end public notices that are over, expire vouchers past their validity.
     One transaction per voucher, so a failure on one never undoes the others; run twice,
-    it changes nothing the second time."""
+    it changes nothing the second time. A voucher locked by a long reconcile is skipped
+    and counted as `busy` (the key appears only then); the task runs again for it."""
     live = (Voucher.Status.PUBLIC_NOTICE, Voucher.Status.ACTIVE)
-    expired = [
-        expire_voucher(voucher=v, today=today)
-        for v in Voucher.objects.filter(status__in=live, expires_on__lt=today).order_by("pk")
-    ]
+    due = Voucher.objects.filter(status__in=live, expires_on__lt=today).order_by("pk")
+    expired, busy = _each(due, lambda v: expire_voucher(voucher=v, today=today))
     noticed = Voucher.objects.filter(status=Voucher.Status.PUBLIC_NOTICE, notice_ends_on__lte=today)
-    activated = [end_public_notice(voucher=v, today=today) for v in noticed.order_by("pk")]
-    return {"expired": len(expired), "activated": len(activated)}
+    activated, busy_too = _each(
+        noticed.order_by("pk"), lambda v: end_public_notice(voucher=v, today=today)
+    )
+    result = {"expired": expired, "activated": activated}
+    if busy + busy_too:
+        result["busy"] = busy + busy_too
+    return result
+
+
+def _each(vouchers, close) -> tuple[int, int]:
+    """Close each voucher; (done, busy)."""
+    done = busy = 0
+    for voucher in vouchers:
+        try:
+            close(voucher)
+        except DomainError as exc:
+            if exc.code != "busy":
+                raise
+            busy += 1
+        else:
+            done += 1
+    return done, busy
