@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import industries
 from accounts.validators import (
@@ -79,9 +80,9 @@ class Organisation(models.Model):
 
 class Entity(Organisation):
     class Kind(models.TextChoices):
-        ENTERPRISE = "enterprise", "企业 / enterprise"
-        RESEARCH_INSTITUTE = "research_institute", "科研院所 / research institute"
-        UNIVERSITY = "university", "高校 / university"
+        ENTERPRISE = "enterprise", _("Enterprise")
+        RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+        UNIVERSITY = "university", _("University")
 
     kind = models.CharField("类型 / kind", max_length=24, choices=Kind.choices)
     related_parties = models.JSONField(
@@ -193,11 +194,11 @@ class Provider(Organisation):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        PROGRAMME_MANAGER = "programme_manager", "项目管理员 / programme manager"
-        REVIEWER = "reviewer", "审核员 / reviewer"
-        FINANCE_OFFICER = "finance_officer", "财务审核员 / finance officer"
-        ENTITY_STAFF = "entity_staff", "申报主体经办人 / entity staff"
-        PROVIDER_STAFF = "provider_staff", "服务商对接人 / provider staff"
+        PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+        REVIEWER = "reviewer", _("Reviewer")
+        FINANCE_OFFICER = "finance_officer", _("Finance officer")
+        ENTITY_STAFF = "entity_staff", _("Entity staff")
+        PROVIDER_STAFF = "provider_staff", _("Provider staff")
 
     AUTHORITY_ROLES = (Role.PROGRAMME_MANAGER, Role.REVIEWER, Role.FINANCE_OFFICER)
 

@@ -5,7 +5,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import EntityDeclaration
-from company.forms import local_choices
 from company.models import Claim, Notification
 from vouchers.models import Application, Programme, Voucher
 from vouchers.services import codes
@@ -30,7 +29,7 @@ class SearchFilterSet(django_filters.FilterSet):
 
 class ProgrammeFilter(SearchFilterSet):
     settlement_mode = django_filters.ChoiceFilter(
-        label=_("Settlement mode"), choices=local_choices(Programme.SettlementMode.choices)
+        label=_("Settlement mode"), choices=Programme.SettlementMode.choices
     )
     search_fields = ("name_zh", "name_en", "region_name", "code")
 
@@ -40,9 +39,7 @@ class ProgrammeFilter(SearchFilterSet):
 
 
 class ApplicationFilter(SearchFilterSet):
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=local_choices(Application.Status.choices)
-    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Application.Status.choices)
     search_fields = ("contract__number", "programme__name_zh", "programme__name_en")
 
     class Meta:
@@ -51,9 +48,7 @@ class ApplicationFilter(SearchFilterSet):
 
 
 class VoucherFilter(SearchFilterSet):
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=local_choices(Voucher.Status.choices)
-    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Voucher.Status.choices)
     search_fields = ("programme__name_zh", "programme__name_en")
     code_fields = ("code",)
 
@@ -63,9 +58,7 @@ class VoucherFilter(SearchFilterSet):
 
 
 class ClaimFilter(SearchFilterSet):
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=local_choices(Claim.Status.choices)
-    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Claim.Status.choices)
     search_fields = ("invoice_number",)
     code_fields = ("voucher__code",)
 

@@ -1,7 +1,6 @@
 """The portal's forms: they parse and show errors; the services decide.
 
-Labels are English msgids translated in locale/; choice labels stored in the models as
-"中文 / English" are shown in the reader's language (company.errors.localised).
+Labels are English msgids translated in locale/, the models' choice labels too.
 """
 
 from datetime import date
@@ -15,28 +14,22 @@ from django.utils.translation import gettext_lazy as _
 from accounts import industries
 from accounts.models import Entity
 from accounts.validators import normalise_credit_code, validate_credit_code, validate_region_code
-from company.errors import localised
+from company.errors import localised, reads_chinese
 from company.uploads import validate_document
 from vouchers.models import Contract
 
 User = get_user_model()
 CENT = Decimal("0.01")  # the smallest amount a money field takes (never a float)
 
-# GB/T 4754-2017 sections and divisions, as the declaration stores them, shown as
-# "65 Software and IT services" in the reader's language.
-INDUSTRIES = [
-    (code, f"{code} {industry.name_zh} / {code} {industry.name_en}")
-    for code, industry in industries.CODES.items()
-]
 
-
-def local_choices(choices):
-    """Choices whose labels follow the reader's language, read at render time."""
-
-    def build():
-        return [(value, localised(label)) for value, label in choices]
-
-    return build
+def industry_choices():
+    """GB/T 4754-2017 sections and divisions, as the declaration stores them, shown as
+    "65 Software and IT services" in the reader's language (read at render time)."""
+    chinese = reads_chinese()
+    return [
+        (code, f"{code} {industry.name_zh if chinese else industry.name_en}")
+        for code, industry in industries.CODES.items()
+    ]
 
 
 def _localised_validator(validator):
@@ -100,7 +93,7 @@ class RegisterEntityForm(forms.Form):
         label=_("Unified Social Credit Code"),
         help_text=_("18 characters, as on the business licence"),
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=local_choices(Entity.Kind.choices))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Entity.Kind.choices)
     region_code = forms.CharField(
         label=_("Registered region (code)"),
         max_length=6,
@@ -122,7 +115,7 @@ class DeclarationForm(forms.Form):
         max_length=6,
         validators=[_localised_validator(validate_region_code)],
     )
-    industry = forms.ChoiceField(label=_("Industry"), choices=local_choices(INDUSTRIES))
+    industry = forms.ChoiceField(label=_("Industry"), choices=industry_choices)
     employees = forms.IntegerField(label=_("Employees"), min_value=0)
     prior_year_revenue = forms.DecimalField(
         label=_("Prior-year revenue (yuan)"), min_value=0, max_digits=16, decimal_places=2
@@ -151,12 +144,12 @@ class ContractForm(forms.Form):
         label=_("Contract value (yuan)"), min_value=CENT, max_digits=16, decimal_places=2
     )
     accelerator_origin = forms.ChoiceField(
-        label=_("Accelerator origin"), choices=local_choices(Contract.AcceleratorOrigin.choices)
+        label=_("Accelerator origin"), choices=Contract.AcceleratorOrigin.choices
     )
     accelerator_hours = forms.DecimalField(
         label=_("Accelerator hours"), min_value=0, max_digits=14, decimal_places=2, required=False
     )
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=local_choices(Contract.Purpose.choices))
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Contract.Purpose.choices)
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)

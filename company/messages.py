@@ -1,6 +1,8 @@
 """What a notification says about an audit event, in both languages."""
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
 from company.models import Claim
@@ -10,10 +12,10 @@ STATUS_NAMES = {
     **{value: label for value, label in Application.Status.choices},
     **{value: label for value, label in Voucher.Status.choices},
     **{value: label for value, label in Claim.Status.choices},
-    "issue": "已发放 / issued",
-    "activate": "已生效 / active",
-    "expire": "已过期 / expired",
-    "revoke": "已撤销 / revoked",
+    "issue": _("Issued"),
+    "activate": _("Active"),
+    "expire": _("Expired"),
+    "revoke": _("Revoked"),
 }
 OBJECT_NAMES = {
     "application": ("申请", "Application"),
@@ -52,8 +54,12 @@ def action_name(action: str) -> tuple[str, str]:
 def _status(event: AuditEvent) -> tuple[str, str]:
     step = event.action.split(".", 1)[1]
     label = STATUS_NAMES.get(event.after.get("status") or step, step)
-    zh, _, en = label.partition(" / ")
-    return zh, en or zh
+    # A notification is stored in both languages at once, whichever one is active now.
+    with translation.override("zh-hans"):
+        zh = str(label)
+    with translation.override("en"):
+        en = str(label).lower()
+    return zh, en
 
 
 def subject(event: AuditEvent) -> tuple[str, str]:

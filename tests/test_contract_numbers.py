@@ -1,7 +1,9 @@
 """One contract is one contract however its number was typed: the number's key
-(NFKC, invisibles removed, stripped, case-folded) is what uniqueness and the
-one-subsidy-per-contract rule compare; the number as typed is kept for display."""
+(NFKC, default-ignorables and invisibles removed, TR39 confusable skeleton, case-folded,
+stripped) is what uniqueness and the one-subsidy-per-contract rule compare; the number as
+typed is kept for display."""
 
+import unicodedata
 from unittest import mock
 
 import pytest
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 from config.errors import DomainError
 from tests import builders
 from tests.test_invalid_input import CHINESE, ENGLISH, contract_fields, rejected
-from vouchers.contract_numbers import number_key
+from vouchers.contract_numbers import DEFAULT_IGNORABLE, confusable_prototypes, number_key
 from vouchers.models import Contract
 from vouchers.services.applications import (
     approve_application,
@@ -28,6 +30,21 @@ SAME_AS_HT_DUP = {
     "full-width dash": "HT－DUP",
     "zero-width space": "HT-\u200bDUP",
     "BOM and tab": "\ufeff\tHT-DUP",
+    # The variants that got a second subsidy before the skeleton (issue 12).
+    "emoji variation selector": "HT-DUP\ufe0f",
+    "combining grapheme joiner": "HT\u034f-DUP",
+    "Hangul filler": "HT-\u3164DUP",
+    "braille blank": "HT\u2800-DUP",
+    "Hangul choseong filler": "\u115fHT-DUP",
+    "hyphen": "HT\u2010DUP",
+    "non-breaking hyphen": "HT\u2011DUP",
+    "en dash": "HT\u2013DUP",
+    "minus sign": "HT\u2212DUP",
+    "modifier minus": "HT\u02d7DUP",
+    "Cyrillic EN and TE": "\u041d\u0422-DUP",
+    "Cyrillic ER": "HT-DU\u0420",
+    "Cyrillic in lower case": "\u043d\u0442-dup",
+    "Greek ETA and TAU": "\u0397\u03a4-DUP",
 }
 BLANK_NUMBERS = {"spaces": "   ", "ideographic space": "\u3000", "zero-width": "\u200b\u200b"}
 
@@ -152,3 +169,65 @@ def test_the_key_has_no_outer_space_and_nothing_invisible(number):
     key = number_key(number)
     assert key == key.strip()
     assert all(ch.isprintable() for ch in key)
+
+
+# --- every look-alike of the categories that broke through (issue 12) ------------------
+
+HT_DUP = number_key("HT-DUP")
+
+
+def spliced(number: str, ch: str) -> list[str]:
+    """`ch` before, inside and after `number`."""
+    return [ch + number, number[:2] + ch + number[2:], number + ch]
+
+
+def ignorable_code_points() -> list[str]:
+    return [chr(cp) for first, last in DEFAULT_IGNORABLE for cp in range(first, last + 1)]
+
+
+def test_every_default_ignorable_code_point_is_ignored_anywhere():
+    assert len(ignorable_code_points()) > 4000
+    variants = [v for ch in ignorable_code_points() for v in spliced("HT-DUP", ch)]
+    assert {number_key(v) for v in variants} == {HT_DUP}
+
+
+def test_every_dash_that_confuses_with_a_hyphen_is_the_hyphen():
+    dashes = look_alikes("-", scripts=("",))
+    assert {"\u2010", "\u2013", "\u2212", "\u02d7"} <= set(dashes)  # U+2011 is U+2010 to NFKC
+    assert {number_key(f"HT{dash}DUP") for dash in dashes} == {HT_DUP}
+
+
+def look_alikes(prototype: str, scripts=("CYRILLIC", "GREEK")) -> list[str]:
+    """Every character of `scripts` whose prototype is `prototype`. NFKC comes before the
+    skeleton, so a character it changes is judged as what it becomes, not here: U+FE58
+    SMALL EM DASH is an em dash to NFKC (prototype ー), Ϲ (the lunate sigma symbol) a Σ."""
+    return [
+        ch
+        for ch, its in confusable_prototypes().items()
+        if its == prototype
+        and unicodedata.name(ch, "").startswith(scripts)
+        and unicodedata.is_normalized("NFKC", ch)
+    ]
+
+
+# Every capital that has a Cyrillic or Greek look-alike (D, I, Q and U have none).
+@pytest.mark.parametrize("letter", "ABCEFGHJKLMNOPRSTVWXYZ")
+def test_every_cyrillic_or_greek_look_alike_of_a_capital_is_that_capital(letter):
+    number = f"HT-{letter}-DUP"
+    variants = [number.replace(letter, alike, 1) for alike in look_alikes(letter)]
+    assert variants
+    assert {number_key(v) for v in variants} == {number_key(number)}
+    assert {number_key(v.lower()) for v in variants} == {number_key(number)}
+
+
+def test_look_alike_digits_are_one_digit():
+    assert number_key("HT-001") == number_key("HT-OOl") == number_key("ＨＴ－００１")
+    assert number_key("HT-001") == number_key("\u041d\u0422\u2010001")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("HT-DUP", "HT-DUQ"), ("HT-001", "HT-002"), ("成都-1", "成都-2"), ("HT-DUP", "HT-DUP-2")],
+)
+def test_numbers_that_do_not_look_alike_stay_apart(one, other):
+    assert number_key(one) != number_key(other)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Entity
 from vouchers.models import Voucher
@@ -9,10 +10,10 @@ from vouchers.models.fields import MoneyField, positive_money
 
 class Claim(models.Model):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "已提交 / submitted"
-        VERIFIED = "verified", "已核验 / verified"
-        PAID = "paid", "已兑付 / paid"
-        REJECTED = "rejected", "已驳回 / rejected"
+        SUBMITTED = "submitted", _("Submitted")
+        VERIFIED = "verified", _("Verified")
+        PAID = "paid", _("Paid")
+        REJECTED = "rejected", _("Rejected")
 
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="claims")
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="claims")

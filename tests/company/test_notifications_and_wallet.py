@@ -71,22 +71,22 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(as_clerk, app
 def test_the_timeline_shows_every_step_with_the_actors_role(as_clerk_en, application, bob):
     return_application(application=application, by=bob, note="missing scan")
     page = as_clerk_en.get(f"/company/applications/{application.pk}/")
-    steps = [(s["event"].action, s["role"]) for s in page.context["timeline"]]
+    steps = [(s["event"].action, str(s["role"])) for s in page.context["timeline"]]
     assert steps == [
-        ("contract.register", "申报主体经办人 / entity staff"),
-        ("application.create", "申报主体经办人 / entity staff"),
-        ("application.submitted", "申报主体经办人 / entity staff"),
-        ("application.returned", "审核员 / reviewer"),
+        ("contract.register", "Entity staff"),
+        ("application.create", "Entity staff"),
+        ("application.submitted", "Entity staff"),
+        ("application.returned", "Reviewer"),
     ]
     html = page.content.decode()
-    assert "reviewer" in html and "missing scan" in html
+    assert "Reviewer" in html and "missing scan" in html
 
 
 def test_the_timeline_names_the_provider_who_redeemed(as_clerk_en, voucher):
     page = as_clerk_en.get(f"/company/applications/{voucher.application_id}/")
-    roles = {s["event"].action: s["role"] for s in page.context["timeline"]}
-    assert roles["voucher.redeem"] == "服务商对接人 / provider staff"
-    assert roles["application.approve"] == "审核员 / reviewer"
+    roles = {s["event"].action: str(s["role"]) for s in page.context["timeline"]}
+    assert roles["voucher.redeem"] == "Provider staff"
+    assert roles["application.approve"] == "Reviewer"
 
 
 def test_the_wallet_lists_the_voucher_with_what_is_left(as_clerk, voucher):

@@ -19,7 +19,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Authority, Entity, Membership, Provider, User
 from vouchers.demo import world
@@ -139,7 +139,8 @@ def _ensure_authority(demo: Demo, entry: dict) -> None:
         for suffix, role in AUTHORITY_STAFF:
             username = f"{_staff_prefix(entry['key'])}-{suffix}"
             if username not in demo.users:
-                label = f"{authority.name_zh} {Role(role).label.split(' / ')[0]}"
+                with translation.override("zh-hans"):
+                    label = f"{authority.name_zh} {Role(role).label}"
                 _ensure_member(demo, username, role, authority, label)
 
 

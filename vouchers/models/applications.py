@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from accounts.models import Entity, EntityDeclaration
@@ -14,12 +15,12 @@ LIVE_STATES = ("submitted", "returned", "approved")
 
 class Application(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿 / draft"
-        SUBMITTED = "submitted", "已提交 / submitted"
-        RETURNED = "returned", "退回补正 / returned"
-        APPROVED = "approved", "已批准 / approved"
-        REJECTED = "rejected", "已驳回 / rejected"
-        WITHDRAWN = "withdrawn", "已撤回 / withdrawn"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications")
     ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="applications")

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Entity, Provider
 from config.errors import bilingual
@@ -14,27 +15,27 @@ class Contract(models.Model):
     """A compute-service contract between an applicant entity and a provider."""
 
     class AcceleratorOrigin(models.TextChoices):
-        DOMESTIC = "domestic", "国产 / domestic"
-        FOREIGN = "foreign", "非国产 / foreign"
+        DOMESTIC = "domestic", _("Domestic")
+        FOREIGN = "foreign", _("Foreign")
 
     class ServiceCategory(models.TextChoices):
-        COMPUTE_SERVICE = "compute_service", "算力服务 / compute service"
-        DATA_PRODUCT = "data_product", "数据产品 / data product"
-        SPECIALTY_GOODS = "specialty_goods", "特色产品 / specialty goods"
+        COMPUTE_SERVICE = "compute_service", _("Compute service")
+        DATA_PRODUCT = "data_product", _("Data product")
+        SPECIALTY_GOODS = "specialty_goods", _("Specialty goods")
 
     class Purpose(models.TextChoices):
-        MODEL_TRAINING = "model_training", "模型训练 / model training"
-        MODEL_INFERENCE = "model_inference", "模型推理 / model inference"
-        OTHER = "other", "其他 / other"
+        MODEL_TRAINING = "model_training", _("Model training")
+        MODEL_INFERENCE = "model_inference", _("Model inference")
+        OTHER = "other", _("Other")
 
     class ProjectClass(models.TextChoices):
-        NORMAL = "normal", "一般项目 / normal"
-        MAJOR = "major", "重大项目 / major"
+        NORMAL = "normal", _("Normal")
+        MAJOR = "major", _("Major")
 
     class ProviderStatus(models.TextChoices):
-        DECLARED = "declared", "待服务商确认 / declared"
-        CONFIRMED = "confirmed", "服务商已确认 / confirmed"
-        DISPUTED = "disputed", "服务商有异议 / disputed"
+        DECLARED = "declared", _("Declared")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISPUTED = "disputed", _("Disputed")
 
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="contracts")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from accounts.models import Authority, Provider
@@ -15,22 +16,22 @@ from vouchers.models.fields import MoneyField, RateField, non_negative_money, po
 
 class Programme(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿 / draft"
-        PUBLISHED = "published", "已发布 / published"
-        CLOSED = "closed", "已结束 / closed"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Closed")
 
     class SettlementMode(models.TextChoices):
-        PROVIDER_DEDUCTS = "provider_deducts", "服务商抵扣 / provider deducts"
-        REIMBURSE = "reimburse", "企业报销 / reimburse"
+        PROVIDER_DEDUCTS = "provider_deducts", _("Provider deducts")
+        REIMBURSE = "reimburse", _("Reimburse")
 
     class SettlementPeriod(models.TextChoices):
-        MONTHLY = "monthly", "按月 / monthly"
-        QUARTERLY = "quarterly", "按季度 / quarterly"
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
 
     class VoucherKind(models.TextChoices):
-        CASH_COMPUTE = "cash_compute", "算力现金券 / cash voucher for compute"
-        CASH_DATA = "cash_data", "数据产品现金券 / cash voucher for data products"
-        IN_KIND = "in_kind", "实物券 / in-kind voucher"
+        CASH_COMPUTE = "cash_compute", _("Cash voucher for compute")
+        CASH_DATA = "cash_data", _("Cash voucher for data products")
+        IN_KIND = "in_kind", _("In-kind voucher")
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="programmes")
     code = models.SlugField("编号 / code", unique=True)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from accounts.models import Entity, Provider
@@ -18,11 +19,11 @@ class Voucher(models.Model):
     """
 
     class Status(models.TextChoices):
-        PUBLIC_NOTICE = "public_notice", "公示中 / in public notice"
-        ACTIVE = "active", "有效 / active"
-        EXHAUSTED = "exhausted", "已用完 / exhausted"
-        EXPIRED = "expired", "已过期 / expired"
-        REVOKED = "revoked", "已撤销 / revoked"
+        PUBLIC_NOTICE = "public_notice", _("In public notice")
+        ACTIVE = "active", _("Active")
+        EXHAUSTED = "exhausted", _("Exhausted")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
 
     code = models.CharField("券码 / code", max_length=17, unique=True)
     application = models.OneToOneField(
