@@ -3,7 +3,13 @@ transaction as the change so that neither can exist without the other."""
 
 from decimal import Decimal
 
+from django.dispatch import Signal
+
 from audit.models import AuditEvent
+
+# Sent with `events` once they are written (inside the writer's transaction), so that a
+# reader of the trail can react without the writers knowing it (company notifications).
+recorded = Signal()
 
 
 def _plain(value):
@@ -37,11 +43,13 @@ def event(
 
 def record(**kwargs) -> AuditEvent:
     """Write one event now (same keyword arguments as `event`)."""
-    recorded = event(**kwargs)
-    recorded.save()
-    return recorded
+    written = event(**kwargs)
+    written.save()
+    recorded.send(sender=AuditEvent, events=[written])
+    return written
 
 
 def record_all(events: list[AuditEvent]) -> None:
     """Write several events in one INSERT."""
     AuditEvent.objects.bulk_create(events)
+    recorded.send(sender=AuditEvent, events=events)

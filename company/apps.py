@@ -8,3 +8,6 @@ class CompanyConfig(AppConfig):
 
     def ready(self):
         from company import permissions  # noqa: F401  (registers the rules)
+
+        # Connects the scan after status changes when tasks run in-process (no beat).
+        from company.services import notifications  # noqa: F401

@@ -1,12 +1,13 @@
 """Notifications of every status change of an entity's applications, vouchers and claims.
 
-Hook: a scan of the append-only audit trail, not a `post_save` signal. The vouchers
-services write their audit events through `config.rows` (plain INSERTs, on the approval
-path in the COMMIT's own round trip), so no model signal fires for them; and editing those
-services is another branch's work. Every status change writes an audit event in its own
-transaction, so reading the trail misses none: the portal queues a scan after its own
-actions (`transaction.on_commit`), and Celery beat runs one every minute for the
-authority's and the provider's actions.
+Hook: a scan of the append-only audit trail, not a `post_save` signal: the billing
+pipelines write their events set-wise (`audit.record_all`), so no model signal fires for
+them. Every status change writes an audit event in its own transaction, so reading the
+trail misses none: the portal queues a scan after its own actions
+(`transaction.on_commit`), Celery beat runs one every minute for the authority's and the
+provider's actions, and without beat (tasks in-process) every audited change of a watched
+object queues one on commit (`audit.services.recorded`). A redemption or a reconcile run
+changes only the amount used, and notifies only when it used the voucher up.
 
 Idempotent: one notification per (user, event) is a unique key, and the scan holds the
 scan row's lock. It rereads the last LATE_COMMITS ids below where it stopped as well as
@@ -15,18 +16,26 @@ higher id (ids are taken at INSERT, visibility comes at COMMIT); the distance is
 the transactions in flight at once, far below that window.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts.models import Membership
+from audit import actions
+from audit import services as audit
 from audit.models import AuditEvent
 from company.models import Claim, Notification, NotificationScan
 from vouchers.models import Application, Voucher
 
 WATCHED = {"application": Application, "voucher": Voucher, "claim": Claim}
-# Events that are not a change of status (a redemption changes only the amount used).
-QUIET_ACTIONS = {"application.create", "voucher.redeem"}
+# Events that are not a change of status.
+QUIET_ACTIONS = {actions.APPLICATION_CREATE}
+# Events about the amount used (a redemption; a reconcile run that moved nothing): they
+# notify only when they used the voucher up. The pipelines write them set-wise, with the
+# status before and after.
+AMOUNT_ACTIONS = {actions.VOUCHER_REDEEM, actions.VOUCHER_RECONCILE}
 LATE_COMMITS = 200
 # Larger than the reread window, so new events always get most of a batch.
 BATCH = 1000
@@ -49,7 +58,14 @@ def scan_audit_trail() -> list[int]:
 
 
 def _unseen_events(scan: NotificationScan) -> list[AuditEvent]:
-    watched = Q(object_type__in=WATCHED) & ~Q(action__in=QUIET_ACTIONS)
+    used_up = Q(after__status=Voucher.Status.EXHAUSTED) & ~Q(
+        before__status=Voucher.Status.EXHAUSTED
+    )
+    watched = (
+        Q(object_type__in=WATCHED)
+        & ~Q(action__in=QUIET_ACTIONS)
+        & (~Q(action__in=AMOUNT_ACTIONS) | used_up)
+    )
     since = scan.scanned_through - LATE_COMMITS
     notified = Notification.objects.filter(event_id__gt=since).values("event_id")
     events = (
@@ -112,6 +128,15 @@ def _queue_emails(ids: list[int]) -> None:
 
     for pk in ids:
         email_notification_task.delay(pk)
+
+
+@receiver(audit.recorded)
+def scan_after_status_changes(sender, events, **kwargs) -> None:
+    """Without beat (tasks in-process, the embedded default) nothing scans every minute,
+    so a reviewer's decision would wait for the portal's next action: scan once the
+    transaction that changed a status commits. The scan reads only the new events."""
+    if settings.CELERY_TASK_ALWAYS_EAGER and any(e.object_type in WATCHED for e in events):
+        queue_scan()
 
 
 def queue_scan() -> None:
