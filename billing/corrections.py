@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import Q
 
 from vouchers.models import LedgerAccount, Voucher
-from vouchers.money import share_of
+from vouchers.money import from_db, rate_from_db, share_of
 
 PENDING_CORRECTIONS = """
 SELECT r.id, r.record_id, r.period_start, r.amount, v.id, v.rate,
@@ -107,13 +107,13 @@ def _apply_one(cursor, row, run: str, now) -> None:
         settle("exception", "unknown_original")
         return
     cursor.execute(EARNED, [pk, original, original])
-    earned, billed = (_fen(value) for value in cursor.fetchone())
-    left = _fen(remainder) - _fen(_scalar(cursor, TAKEN_IN_RUN, [voucher_id, run]))
-    target = min(share_of(_fen(amount), _rate(rate)), left + earned)
+    earned, billed = (from_db(value) for value in cursor.fetchone())
+    left = from_db(remainder) - from_db(_scalar(cursor, TAKEN_IN_RUN, [voucher_id, run]))
+    target = min(share_of(from_db(amount), rate_from_db(rate)), left + earned)
     if target - earned < 0 and earned - target > _room(cursor, voucher_id, run):
         settle("exception", "clawback_needed")
         return
-    settle("redeemed", None, target - earned, _fen(amount) - billed)
+    settle("redeemed", None, target - earned, from_db(amount) - billed)
 
 
 def _room(cursor, voucher_id: int, run: str) -> Decimal:
@@ -128,18 +128,9 @@ def _room(cursor, voucher_id: int, run: str) -> Decimal:
     locked by then (`_lock_redeemed_accounts`), so no payment can lower it meanwhile."""
     cursor.execute(ROOM, [run, voucher_id])
     balance, moved = cursor.fetchone()
-    return _fen(balance) + _fen(moved)
+    return from_db(balance) + from_db(moved)
 
 
 def _scalar(cursor, sql: str, params: list):
     cursor.execute(sql, params)
     return cursor.fetchone()[0]
-
-
-def _fen(value) -> Decimal:
-    """An amount as exact fen (SQLite hands money back as a binary float)."""
-    return Decimal(str(value)).quantize(Decimal("0.01"))
-
-
-def _rate(value) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal("0.0001"))

@@ -8,7 +8,8 @@ stays within its value, and its unit price is not far above the provider's usual
 for the SKU. Its subsidy is rate x amount rounded DOWN to the fen, capped by what is left
 on the voucher: with cum = the running sum of those shares and left = the voucher's
 remainder before the run, subsidy = min(left, cum) - min(left, cum - share), one window
-function pass. Money is computed in whole fen (exact on both backends).
+function pass. Money is computed in whole fen (exact on both backends), with the
+expressions of vouchers/money_sql.py.
 
 Work is claimed per voucher: `SELECT ... FOR UPDATE SKIP LOCKED` on a chunk of vouchers
 with pending records, then one transaction moves the chunk: one UPDATE classifies and
@@ -33,6 +34,7 @@ from django.utils import timezone
 from billing import corrections
 from billing.models import UsageRecord
 from billing.reconcile_ledger import post_run
+from vouchers import money_sql
 from vouchers.models import Voucher
 
 CHUNK = 1000
@@ -40,26 +42,6 @@ CHUNK = 1000
 # the SKU is flagged, once the SKU has at least OUTLIER_MIN_SAMPLES priced records.
 OUTLIER_FACTOR = 3
 OUTLIER_MIN_SAMPLES = 5
-
-# The few expressions SQLite and PostgreSQL spell differently. Money columns are NUMERIC
-# on PostgreSQL (exact) and binary floats on SQLite, so on SQLite every amount becomes a
-# whole number of fen (an INTEGER) before it is added, compared or multiplied.
-DIALECT = {
-    "postgresql": {
-        "fen": "({} * 100)",
-        "share": "TRUNC({amount} * {rate} * 100)",
-        "yuan": "({} / 100.0)",
-        "least": "LEAST",
-        "text_order": 'COLLATE "C"',
-    },
-    "sqlite": {
-        "fen": "CAST(ROUND({} * 100) AS INTEGER)",
-        "share": "(CAST(ROUND({amount} * 100) AS INTEGER) * CAST(ROUND({rate} * 10000) AS INTEGER) / 10000)",
-        "yuan": "({} / 100.0)",
-        "least": "MIN",
-        "text_order": "",
-    },
-}
 
 
 @dataclass
@@ -100,16 +82,15 @@ def reconcile(*, chunk: int = CHUNK, programme_id: int | None = None) -> Outcome
 
 
 def _sql(template: str, **extra) -> str:
-    words = DIALECT[connection.vendor]
     return template.format(
-        least=words["least"],
-        text_order=words["text_order"],
-        share=words["share"].format(amount="j.amount", rate="j.rate"),
-        fen_value=words["fen"].format("j.value"),
-        fen_left=words["fen"].format("(j.face_value - j.redeemed - j.released)"),
-        fen_amount=words["fen"].format("j.amount"),
-        fen_prior=words["fen"].format("COALESCE(p.billed, 0)"),
-        subsidy=words["yuan"].format("r.subsidy_fen"),
+        least=money_sql.least(),
+        text_order=money_sql.text_order(),
+        share=money_sql.share_fen("j.amount", "j.rate"),
+        fen_value=money_sql.fen("j.value"),
+        fen_left=money_sql.fen("(j.face_value - j.redeemed - j.released)"),
+        fen_amount=money_sql.fen("j.amount"),
+        fen_prior=money_sql.fen("COALESCE(p.billed, 0)"),
+        subsidy=money_sql.yuan("r.subsidy_fen"),
         **extra,
     )
 

@@ -1,15 +1,18 @@
-"""Money: Decimal yuan with two places (fen). The one place that rounds.
+"""Money: Decimal yuan with two places (fen). The one place that rounds in Python (the
+set-wise SQL takes its rounding expressions from vouchers/money_sql.py beside it).
 
 Every computed subsidy is rounded *down* to the fen, so the public purse never pays a
 fen more than the rate allows.  Functions here refuse floats: a float has already lost
 the exact value before we could round it.
 """
 
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from config.errors import DomainError, bilingual
 
 FEN = Decimal("0.01")
+# A subsidy rate's places (Voucher.rate, rate tiers).
+RATE_PLACES = Decimal("0.0001")
 ZERO = Decimal("0.00")
 # Largest amount stored: 15 significant digits (MoneyField max_digits=15, two places).
 # SQLite keeps a decimal as a binary double, which holds 15 significant digits exactly
@@ -72,6 +75,18 @@ def parse_yuan(value, *, field: str) -> Decimal:
 def round_down(value) -> Decimal:
     """Round a computed amount down to the fen (towards zero)."""
     return to_decimal(value).quantize(FEN, rounding=ROUND_DOWN)
+
+
+def from_db(value) -> Decimal:
+    """A money figure or sum read back from the database, as exact fen (0 for NULL).
+    SQLite keeps money as binary floats, so a sum there can be a few units in the last
+    place off the fen it stands for: the nearest fen is the exact figure."""
+    return Decimal(str(value or 0)).quantize(FEN, rounding=ROUND_HALF_EVEN)
+
+
+def rate_from_db(value) -> Decimal:
+    """A rate read back from the database, to its four places (see from_db)."""
+    return Decimal(str(value)).quantize(RATE_PLACES, rounding=ROUND_HALF_EVEN)
 
 
 def share_of(amount, rate) -> Decimal:

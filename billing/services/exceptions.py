@@ -139,25 +139,27 @@ def _redeem(record: UsageRecord, voucher: Voucher, subsidy: Decimal, by) -> None
     if subsidy == 0:
         return
     before = {"redeemed": voucher.redeemed, "status": voucher.status}
-    voucher.redeemed += subsidy
-    if voucher.remaining == 0 and voucher.status == Voucher.Status.ACTIVE:
-        voucher.exhaust()
-    voucher.save(update_fields=["redeemed", "status"])
-    audit.record(
-        actor=by, action=actions.VOUCHER_REDEEM, obj=voucher, programme=voucher.programme,
-        before=before, after={"redeemed": voucher.redeemed, "status": voucher.status, "record": record.record_id},
-    )  # fmt: skip
-    ends = [
-        voucher.reserve_account,
-        ledger.redeemed_account(voucher.programme_id, voucher.provider_id),
-    ]
-    debit, credit = ends if subsidy > 0 else ends[::-1]
+    reserve = voucher.reserve_account
+    redeemed = ledger.redeemed_account(voucher.programme_id, voucher.provider_id)
+    # A take-back is an entry of its own kind, the other way; the ledger moves
+    # voucher.redeemed with either.
+    if subsidy > 0:
+        debit, credit, kind = reserve, redeemed, LedgerEntry.Kind.REDEEM
+    else:
+        debit, credit, kind = redeemed, reserve, LedgerEntry.Kind.TAKE_BACK
     ledger.transfer(
         debit=debit,
         credit=credit,
         amount=abs(subsidy),
-        kind=LedgerEntry.Kind.REDEEM,
+        kind=kind,
         by=by,
         voucher=voucher,
         reference=f"reconcile:{run}",
     )
+    if voucher.remaining == 0 and voucher.status == Voucher.Status.ACTIVE:
+        voucher.exhaust()
+        voucher.save(update_fields=["status"])
+    audit.record(
+        actor=by, action=actions.VOUCHER_REDEEM, obj=voucher, programme=voucher.programme,
+        before=before, after={"redeemed": voucher.redeemed, "status": voucher.status, "record": record.record_id},
+    )  # fmt: skip

@@ -70,11 +70,13 @@ def voucher(programme, company, centre, bob):
 
 def redeemed_by_entries(voucher) -> Decimal:
     """What the ledger says the voucher redeemed: REDEEM entries out of its reserve,
-    less those back into it (corrections)."""
-    entries = LedgerEntry.objects.filter(voucher=voucher, kind=LedgerEntry.Kind.REDEEM)
-    out = entries.filter(debit__voucher=voucher).aggregate(s=Sum("amount"))["s"] or 0
-    back = entries.filter(credit__voucher=voucher).aggregate(s=Sum("amount"))["s"] or 0
-    return Decimal(out - back)
+    less TAKE_BACK entries back into it (corrections)."""
+    entries = LedgerEntry.objects.filter(voucher=voucher)
+    out = entries.filter(kind=LedgerEntry.Kind.REDEEM, debit__voucher=voucher)
+    back = entries.filter(kind=LedgerEntry.Kind.TAKE_BACK, credit__voucher=voucher)
+    assert not entries.filter(kind=LedgerEntry.Kind.REDEEM, credit__voucher=voucher).exists()
+    total = (out.aggregate(s=Sum("amount"))["s"] or 0) - (back.aggregate(s=Sum("amount"))["s"] or 0)
+    return Decimal(total)
 
 
 def assert_ledger_holds(programme) -> None:

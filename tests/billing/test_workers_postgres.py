@@ -89,14 +89,14 @@ def waiting_on_lock() -> bool:
         cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-            "AND query LIKE 'UPDATE vouchers_ledgeraccount SET balance = ROUND(balance + %%'"
+            "AND query LIKE '%%FROM \"vouchers_ledgeraccount\"%%FOR UPDATE%%'"
         )
         return cursor.fetchone()[0] > 0
 
 
 def test_a_worker_killed_mid_chunk_leaves_nothing_and_a_rerun_gives_the_same_result(busy):
     """The worker is held at the redeemed account (locked here) after it has priced its
-    first chunk's records and moved its vouchers, then killed with SIGKILL."""
+    first chunk's records and wrote its entries, then killed with SIGKILL."""
     env = dict(os.environ, DATABASE_URL=_url_of_test_database())
     env.pop("REDIS_URL", None)
     account = ledger.redeemed_account(busy[0].programme_id, busy[0].provider_id)

@@ -56,12 +56,15 @@ class LedgerAccount(models.Model):
 
 class LedgerEntry(AppendOnlyModel):
     """One movement of money from `debit` to `credit`. Never edited: a mistake is
-    corrected by a new entry the other way."""
+    corrected by a new entry of its own kind (a take-back, a claw-back) the other way.
+    Written only by vouchers/services/ledger.py."""
 
     class Kind(models.TextChoices):
         FUND = "fund", "拨入预算 / fund"
         COMMIT = "commit", "批准占用 / commit"
         REDEEM = "redeem", "核销 / redeem"
+        # A correction that lowers a subsidy already redeemed: reserve <- redeemed.
+        TAKE_BACK = "take_back", "更正退回 / take back"
         RELEASE = "release", "释放 / release"
         PAY = "pay", "兑付 / pay"
         CLAWBACK = "clawback", "追回 / claw back"

@@ -1,10 +1,7 @@
 """The per-entity annual cap: approved, not-yet-released amounts of an entity in a
-programme (its year), vouchers still in public notice included."""
-
-from decimal import Decimal
-
-from django.db.models import F
-from django.db.models.functions import Round
+programme (its year), vouchers still in public notice included. The cap row is locked
+here; its use moves only through the ledger (vouchers/services/ledger.py use_cap and
+release_cap)."""
 
 from config.errors import DomainError
 from vouchers.models import CapUsage, Programme
@@ -26,24 +23,4 @@ def lock_cap_usage(*, programme: Programme, entity_id: int) -> CapUsage | None:
 def cap_exceeded() -> DomainError:
     return DomainError(
         "amount", "超过单位年度补贴上限", "exceeds the entity's annual cap", code="cap_exceeded"
-    )
-
-
-def use_cap(usage: CapUsage | None, amount: Decimal) -> None:
-    """Use `amount` of the locked cap row (nothing if the programme has no cap). The check
-    constraint cap_used_within_limit stays behind this check as the last line of defence."""
-    if usage is None:
-        return
-    if usage.used + amount > usage.limit:
-        raise cap_exceeded()
-    # ROUND keeps SQLite, which stores decimals as binary floats, on the exact fen.
-    CapUsage.objects.filter(pk=usage.pk).update(used=Round(F("used") + amount, 2))
-    usage.used += amount
-
-
-def release_cap(*, programme: Programme, entity_id: int, amount: Decimal) -> None:
-    if programme.annual_cap is None or amount <= 0:
-        return
-    CapUsage.objects.filter(programme=programme, entity_id=entity_id).update(
-        used=Round(F("used") - amount, 2)
     )

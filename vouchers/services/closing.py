@@ -13,7 +13,6 @@ from config.errors import DomainError
 from vouchers.models import LedgerEntry, Voucher
 from vouchers.selectors import lock_voucher
 from vouchers.services import ledger
-from vouchers.services.caps import release_cap
 
 
 def revoke_voucher(*, voucher: Voucher, by, reason: str) -> Voucher:
@@ -81,18 +80,10 @@ def _close(voucher: Voucher, *, by, step: str, reason: str, today: date | None =
         unused = voucher.remaining
         before = {"status": voucher.status, "released": voucher.released}
         getattr(voucher, step)()
-        voucher.released += unused
-        voucher.save(update_fields=["status", "released"])
-        audit.record(
-            actor=by,
-            action=actions.VOUCHER_CLOSE[step],
-            obj=voucher,
-            programme=voucher.programme,
-            before=before,
-            after={"status": voucher.status, "released": voucher.released, "reason": reason},
-        )
-        release_cap(programme=voucher.programme, entity_id=voucher.entity_id, amount=unused)
+        voucher.save(update_fields=["status"])
+        ledger.release_cap(programme=voucher.programme, entity_id=voucher.entity_id, amount=unused)
         if unused > 0:
+            # The ledger raises voucher.released with the release entry.
             ledger.transfer(
                 debit=voucher.reserve_account,
                 credit=ledger.available_account(voucher.programme),
@@ -102,6 +93,14 @@ def _close(voucher: Voucher, *, by, step: str, reason: str, today: date | None =
                 voucher=voucher,
                 reference=reason,
             )
+        audit.record(
+            actor=by,
+            action=actions.VOUCHER_CLOSE[step],
+            obj=voucher,
+            programme=voucher.programme,
+            before=before,
+            after={"status": voucher.status, "released": voucher.released, "reason": reason},
+        )
     return voucher
 
 

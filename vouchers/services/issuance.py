@@ -9,7 +9,6 @@ from audit import actions
 from audit import services as audit
 from vouchers.models import Application, CapUsage, LedgerAccount, LedgerEntry, Voucher
 from vouchers.services import codes, ledger
-from vouchers.services.caps import use_cap
 
 
 def issue_voucher(
@@ -36,7 +35,7 @@ def issue_voucher(
             "expires_on": voucher.expires_on,
         },
     )
-    use_cap(usage, voucher.face_value)
+    ledger.use_cap(usage, voucher.face_value)
     ledger.transfer(
         debit=available,
         credit=ledger.open_reserve(voucher),

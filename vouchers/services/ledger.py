@@ -1,22 +1,45 @@
-"""The double-entry ledger: accounts per programme and transfers between them.
+"""The double-entry ledger, and the one writer of money.
 
-A transfer inserts one append-only entry and moves the two cached balances with
-conditional UPDATEs. An account that may not go negative is guarded by the check
-constraint `account_no_overdraft`: a debit that would overdraw it fails the statement and
-with it the whole transaction.
+Nothing else writes ledger entries, account balances, a voucher's `redeemed` and
+`released` or an entity's cap use (`CapUsage.used`); services and pipelines decide
+the amounts and hand them here (a test greps the code for other writers).
+
+`transfer()` moves one amount: the append-only entry, the two cached balances and the
+audit event. `post()` moves many at once, for the pipelines (reconciliation): entries in
+bulk, the balance changes summed per account and applied in account-id order, the
+vouchers' amounts, and the audit events in bulk. Both move a voucher's figures from the
+entry's kind: a redeem raises `redeemed`, a take-back (a correction that reduces the
+subsidy, reserve <- redeemed, an entry of its own kind, never a redeem in reverse)
+lowers it, a release raises `released`.
+
+An account that may not go negative is guarded by the check constraint
+`account_no_overdraft`, the vouchers by theirs (redeemed + released <= face value), the
+cap rows by `cap_used_within_limit`: a move that would break one fails the statement
+and with it the whole transaction. Callers hold the locks of the lock order (voucher
+rows, reserves, redeemed accounts in id order) inside transaction.atomic().
 """
 
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.db.models.functions import Round
 
 from audit import actions
 from audit import services as audit
 from config.errors import DomainError
-from vouchers.models import FundingSource, LedgerAccount, LedgerEntry, Programme, Voucher
+from vouchers.models import (
+    CapUsage,
+    FundingSource,
+    LedgerAccount,
+    LedgerEntry,
+    Programme,
+    Voucher,
+)
 from vouchers.money import split_by_weights
+from vouchers.services.caps import cap_exceeded
 
 
 def account_key(programme_id: int, kind: str, suffix: str = "") -> str:
@@ -96,8 +119,9 @@ def transfer(
     voucher: Voucher | None = None,
     reference: str = "",
 ) -> LedgerEntry:
-    """Move `amount` from `debit` to `credit`: the entry, the two cached balances and the
-    audit event. Call inside transaction.atomic(), holding the locks of the lock order."""
+    """Move `amount` from `debit` to `credit`: the entry, the two cached balances, the
+    voucher's figure the kind moves (kept current on `voucher` too) and the audit event.
+    Call inside transaction.atomic(), holding the locks of the lock order."""
     entry = LedgerEntry.objects.create(
         programme_id=debit.programme_id,
         kind=kind,
@@ -115,6 +139,11 @@ def transfer(
             raise insufficient_funds(debit) from exc
         raise
     _add(credit, amount)
+    if voucher is not None and kind in VOUCHER_FIGURE:
+        field, sign = VOUCHER_FIGURE[kind]
+        # ROUND keeps SQLite, which stores decimals as binary floats, on the exact fen.
+        Voucher.objects.filter(pk=voucher.pk).update(**{field: Round(F(field) + sign * amount, 2)})
+        setattr(voucher, field, getattr(voucher, field) + sign * amount)
     audit.record(
         actor=by,
         action=actions.LEDGER[kind],
@@ -123,6 +152,131 @@ def transfer(
         after={"debit": debit.key, "credit": credit.key, "amount": amount, "reference": reference},
     )
     return entry
+
+
+# The voucher figure each kind of entry moves, and which way.
+VOUCHER_FIGURE = {
+    LedgerEntry.Kind.REDEEM: ("redeemed", 1),
+    LedgerEntry.Kind.TAKE_BACK: ("redeemed", -1),
+    LedgerEntry.Kind.RELEASE: ("released", 1),
+}
+
+
+@dataclass(frozen=True)
+class Move:
+    """One amount for `post`: from the account `debit` to the account `credit` (ids)."""
+
+    kind: str
+    debit: int
+    credit: int
+    amount: Decimal
+    programme_id: int
+    voucher_id: int | None = None
+    reference: str = ""
+
+
+def post(moves: list[Move], *, by=None) -> list[LedgerEntry]:
+    """Move many amounts at once (set-wise, for the pipelines): the entries in one
+    INSERT, each account's balance once (its moves summed) in account-id order, each
+    voucher's figures once, and the entries' audit events. Call inside
+    transaction.atomic() holding the voucher rows; the accounts are locked here."""
+    moves = [move for move in moves if move.amount != 0]
+    if not moves:
+        return []
+    actor = by if getattr(by, "pk", None) else None
+    entries = LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            programme_id=m.programme_id, kind=m.kind, debit_id=m.debit, credit_id=m.credit,
+            amount=m.amount, voucher_id=m.voucher_id, reference=m.reference, actor=actor,
+        )
+        for m in moves
+    )  # fmt: skip
+    keys = _move_balances(moves)
+    _move_vouchers(moves)
+    events = [
+        audit.event(
+            actor=by, action=actions.LEDGER[entry.kind], obj=entry, programme=entry.programme_id,
+            after={"debit": keys[entry.debit_id], "credit": keys[entry.credit_id],
+                   "amount": entry.amount, "reference": entry.reference},
+        )
+        for entry in entries
+    ]  # fmt: skip
+    for start in range(0, len(events), POST_CHUNK):
+        audit.record_all(events[start : start + POST_CHUNK])
+    return entries
+
+
+# Rows per UPDATE or INSERT of `post`: a CASE of this many branches stays cheap and the
+# parameters stay under SQLite's limit.
+POST_CHUNK = 500
+
+
+def _move_balances(moves: list[Move]) -> dict[int, str]:
+    """Apply the summed change of every account the moves touch; their keys by id."""
+    change = defaultdict(Decimal)
+    for move in moves:
+        change[move.debit] -= move.amount
+        change[move.credit] += move.amount
+    # Locked in id order, so that two posts (or a post and a payment) never wait on each
+    # other in opposite orders; the balances read under the lock say who would overdraw.
+    accounts = LedgerAccount.objects.select_for_update().filter(pk__in=list(change))
+    accounts = list(accounts.order_by("pk"))
+    for account in accounts:
+        if not account.allow_negative and account.balance + change[account.pk] < 0:
+            raise insufficient_funds(account)
+    ids = [account.pk for account in accounts if change[account.pk] != 0]
+    for start in range(0, len(ids), POST_CHUNK):
+        _add_each(
+            LedgerAccount, "balance", {pk: change[pk] for pk in ids[start : start + POST_CHUNK]}
+        )
+    return {account.pk: account.key for account in accounts}
+
+
+def _move_vouchers(moves: list[Move]) -> None:
+    """Move each voucher's redeemed and released by its moves' sums (rows the caller holds)."""
+    change = {"redeemed": defaultdict(Decimal), "released": defaultdict(Decimal)}
+    for move in moves:
+        if move.voucher_id is not None and move.kind in VOUCHER_FIGURE:
+            field, sign = VOUCHER_FIGURE[move.kind]
+            change[field][move.voucher_id] += sign * move.amount
+    for field, by_voucher in change.items():
+        ids = sorted(pk for pk, amount in by_voucher.items() if amount != 0)
+        for start in range(0, len(ids), POST_CHUNK):
+            _add_each(
+                Voucher, field, {pk: by_voucher[pk] for pk in ids[start : start + POST_CHUNK]}
+            )
+
+
+def _add_each(model, field: str, amounts: dict[int, Decimal]) -> None:
+    """One UPDATE adding each row's own amount to `field`."""
+    money = model._meta.get_field(field)
+    each = Case(
+        *(When(pk=pk, then=Value(amount, output_field=money)) for pk, amount in amounts.items()),
+        output_field=money,
+    )
+    # ROUND keeps SQLite, which stores decimals as binary floats, on the exact fen.
+    model.objects.filter(pk__in=list(amounts)).update(**{field: Round(F(field) + each, 2)})
+
+
+def use_cap(usage: CapUsage | None, amount: Decimal) -> None:
+    """Use `amount` of the entity's locked cap row (vouchers/services/caps.py locks it;
+    nothing if the programme has no cap). The check constraint cap_used_within_limit
+    stays behind this check as the last line of defence."""
+    if usage is None:
+        return
+    if usage.used + amount > usage.limit:
+        raise cap_exceeded()
+    CapUsage.objects.filter(pk=usage.pk).update(used=Round(F("used") + amount, 2))
+    usage.used += amount
+
+
+def release_cap(*, programme: Programme, entity_id: int, amount: Decimal) -> None:
+    """Give `amount` back to the entity's cap (a voucher closed with value unused)."""
+    if programme.annual_cap is None or amount <= 0:
+        return
+    CapUsage.objects.filter(programme=programme, entity_id=entity_id).update(
+        used=Round(F("used") - amount, 2)
+    )
 
 
 # The check constraint that refuses a debit taking an account other than a funding

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, F, Sum, When
+from django.db.models import Case, F, Sum, Value, When
 
 from vouchers.models import CapUsage, LedgerAccount, LedgerEntry, Programme, Voucher
 
@@ -78,22 +78,32 @@ def _budget(programme: Programme, accounts: list[LedgerAccount]) -> list[str]:
 
 
 def _vouchers(programme: Programme, vouchers: list[Voucher]) -> list[str]:
-    """A voucher's face value, redeemed and released are its commit, redeem and release
-    entries. A redeem entry that runs back into the reserve (a billing correction that
-    took subsidy back) counts negative."""
+    """A voucher's face value, redeemed and released are its commit, redeem less
+    take-back, and release entries. A redeem entry that runs back into the reserve (how a
+    take-back was written before it had a kind of its own) counts negative too."""
     entries = LedgerEntry.objects.filter(programme=programme).exclude(voucher=None)
+    Kind = LedgerEntry.Kind
     away_from_reserve = Case(
-        When(
-            kind=LedgerEntry.Kind.REDEEM, credit__kind=LedgerAccount.Kind.RESERVE, then=-F("amount")
-        ),
+        When(kind=Kind.TAKE_BACK, then=-F("amount")),
+        When(kind=Kind.REDEEM, credit__kind=LedgerAccount.Kind.RESERVE, then=-F("amount")),
         default=F("amount"),
         output_field=LedgerEntry._meta.get_field("amount"),
     )
+    # A take-back lowers what its voucher redeemed.
+    kind_of = Case(
+        When(kind=Kind.TAKE_BACK, then=Value(Kind.REDEEM)),
+        default=F("kind"),
+        output_field=LedgerEntry._meta.get_field("kind"),
+    )
     totals = defaultdict(lambda: ZERO)
-    signed = entries.values_list("voucher", "kind").annotate(total=Sum(away_from_reserve))
+    signed = (
+        entries.annotate(figure=kind_of)
+        .values_list("voucher", "figure")
+        .annotate(total=Sum(away_from_reserve))
+    )
     for voucher_id, kind, total in signed.order_by():
-        totals[voucher_id, kind] = total
-    Kind, problems = LedgerEntry.Kind, []
+        totals[voucher_id, kind] += total
+    problems = []
     for v in vouchers:
         for field, kind in (("face_value", Kind.COMMIT), ("redeemed", Kind.REDEEM)):
             problems += _differs(f"voucher {v.code} {field}", getattr(v, field), totals[v.pk, kind])

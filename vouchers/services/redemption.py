@@ -42,18 +42,7 @@ def redeem(
         if subsidy <= 0:
             return subsidy
         before = {"redeemed": voucher.redeemed, "status": voucher.status}
-        voucher.redeemed += subsidy
-        if voucher.remaining == 0:
-            voucher.exhaust()
-        voucher.save(update_fields=["redeemed", "status"])
-        audit.record(
-            actor=by,
-            action=actions.VOUCHER_REDEEM,
-            obj=voucher,
-            programme=voucher.programme,
-            before=before,
-            after={"redeemed": voucher.redeemed, "status": voucher.status, "billed": billed},
-        )
+        # The ledger raises voucher.redeemed with the redeem entry.
         ledger.transfer(
             debit=voucher.reserve_account,
             credit=ledger.redeemed_account(voucher.programme_id, voucher.provider_id),
@@ -62,6 +51,17 @@ def redeem(
             by=by,
             voucher=voucher,
             reference=reference,
+        )
+        if voucher.remaining == 0:
+            voucher.exhaust()
+            voucher.save(update_fields=["status"])
+        audit.record(
+            actor=by,
+            action=actions.VOUCHER_REDEEM,
+            obj=voucher,
+            programme=voucher.programme,
+            before=before,
+            after={"redeemed": voucher.redeemed, "status": voucher.status, "billed": billed},
         )
     return subsidy
 
