@@ -195,7 +195,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `manage.py collectstatic` fills it; with DEBUG off every page needs its manifest.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Vendored files only (web/static/vendor/<name>-<version>/), served by whitenoise with
 # hashed names; there is no build step and nothing is fetched from the internet.
 STORAGES = {
