@@ -6,7 +6,6 @@ import time
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.throttling import SimpleRateThrottle
 
 from api.errors import PayloadTooLarge
 from api.models import ApiKey
@@ -80,20 +79,3 @@ def raw_body(request) -> bytes:
         return request._request.body
     except RequestDataTooBig as exc:
         raise PayloadTooLarge() from exc
-
-
-class ProviderKeyThrottle(SimpleRateThrottle):
-    """One bucket per key (settings.API_THROTTLE_RATE), so a provider's two keys during a
-    rotation do not share one."""
-
-    scope = "provider_key"
-
-    def get_rate(self):
-        from django.conf import settings
-
-        return settings.API_THROTTLE_RATE
-
-    def get_cache_key(self, request, view):
-        if not isinstance(request.auth, ApiKey):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}

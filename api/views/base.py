@@ -10,7 +10,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from api import errors
-from api.authentication import ProviderKeyAuthentication, ProviderKeyThrottle, raw_body
+from api.authentication import ProviderKeyAuthentication, raw_body
+from api.throttle import ProviderKeyThrottle
 
 
 class ProviderView(APIView):
@@ -27,6 +28,14 @@ class ProviderView(APIView):
         self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        rate_limit = getattr(request, "rate_limit", None)  # set by the throttle
+        if rate_limit is not None:
+            for name, value in rate_limit.headers().items():
+                response[name] = value
+        return response
 
     @property
     def provider(self):

@@ -91,11 +91,11 @@ def test_it_throttles_each_key_on_its_own(settings, api, centre):
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL")
 def test_the_throttle_counts_in_redis_where_every_web_process_sees_it(api, centre_key):
     store = redis.Redis.from_url(django_settings.CACHE_URL)
-    assert not store.keys("*provider_key*")
+    assert not store.keys("*ratelimit*")
 
     api.get("/api/v1/contracts")
 
-    assert store.keys(f"*throttle_provider_key_{centre_key.pk}")
+    assert store.keys(f"*ratelimit:key{centre_key.pk}:*")
 
 
 def test_with_redis_the_cache_is_redis_in_a_database_apart_from_the_broker():
