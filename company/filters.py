@@ -9,6 +9,10 @@ from company.models import Claim, Notification
 from vouchers.models import Application, Programme, Voucher
 from vouchers.services import codes
 
+# What a select offers before a choice is made: everything, said in words ("---------" is
+# django-filter's default).
+ALL = _("All")
+
 
 class SearchFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
@@ -29,7 +33,9 @@ class SearchFilterSet(django_filters.FilterSet):
 
 class ProgrammeFilter(SearchFilterSet):
     settlement_mode = django_filters.ChoiceFilter(
-        label=_("Settlement mode"), choices=Programme.SettlementMode.choices
+        label=_("Settlement mode"),
+        choices=Programme.SettlementMode.choices,
+        empty_label=ALL,
     )
     search_fields = ("name_zh", "name_en", "region_name", "code")
 
@@ -39,7 +45,9 @@ class ProgrammeFilter(SearchFilterSet):
 
 
 class ApplicationFilter(SearchFilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Application.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Application.Status.choices, empty_label=ALL
+    )
     search_fields = ("contract__number", "programme__name_zh", "programme__name_en")
 
     class Meta:
@@ -48,7 +56,9 @@ class ApplicationFilter(SearchFilterSet):
 
 
 class VoucherFilter(SearchFilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Voucher.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Voucher.Status.choices, empty_label=ALL
+    )
     search_fields = ("programme__name_zh", "programme__name_en")
     code_fields = ("code",)
 
@@ -58,7 +68,9 @@ class VoucherFilter(SearchFilterSet):
 
 
 class ClaimFilter(SearchFilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Claim.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Claim.Status.choices, empty_label=ALL
+    )
     search_fields = ("invoice_number",)
     code_fields = ("voucher__code",)
 
@@ -68,14 +80,20 @@ class ClaimFilter(SearchFilterSet):
 
 
 class NotificationFilter(SearchFilterSet):
-    unread = django_filters.BooleanFilter(
-        label=_("Unread only"), field_name="read_at", lookup_expr="isnull"
+    unread = django_filters.ChoiceFilter(
+        label=_("Show"),
+        choices=(("true", _("Unread")), ("false", _("Read"))),
+        empty_label=ALL,
+        method="by_read",
     )
     search_fields = ("subject_zh", "subject_en")
 
     class Meta:
         model = Notification
         fields = ["q", "unread"]
+
+    def by_read(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=value == "true")
 
 
 class DeclarationFilter(SearchFilterSet):
