@@ -16,7 +16,7 @@ higher id (ids are taken at INSERT, visibility comes at COMMIT); the distance is
 the transactions in flight at once, far below that window.
 """
 
-from django.conf import settings
+from celery import current_app
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
@@ -135,7 +135,7 @@ def scan_after_status_changes(sender, events, **kwargs) -> None:
     """Without beat (tasks in-process, the embedded default) nothing scans every minute,
     so a reviewer's decision would wait for the portal's next action: scan once the
     transaction that changed a status commits. The scan reads only the new events."""
-    if settings.CELERY_TASK_ALWAYS_EAGER and any(e.object_type in WATCHED for e in events):
+    if current_app.conf.task_always_eager and any(e.object_type in WATCHED for e in events):
         queue_scan()
 
 

@@ -13,6 +13,7 @@ from company.models import Notification
 from company.services.notifications import scan_audit_trail
 from tests import builders
 from tests.billing.conftest import issue, send, usage
+from tests.test_celery_worker import eager
 from vouchers.services.applications import approve_application
 
 pytestmark = pytest.mark.django_db
@@ -86,11 +87,10 @@ def test_without_beat_a_decision_reaches_the_inbox_and_the_mailbox_at_once(
 
 
 def test_with_beat_the_decision_waits_for_its_scan(
-    application, clerk, bob, settings, django_capture_on_commit_callbacks
+    application, clerk, bob, django_capture_on_commit_callbacks
 ):
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # a worker and beat would do it
-
-    with django_capture_on_commit_callbacks(execute=True) as queued:
+    # A worker and beat would do it.
+    with eager(False), django_capture_on_commit_callbacks(execute=True) as queued:
         approve_application(application=application, by=bob)
 
     assert queued == []
