@@ -48,14 +48,14 @@ OUTLIER_MIN_SAMPLES = 5
 class Outcome:
     runs: list[str] = field(default_factory=list)
     vouchers: int = 0
-    redeemed: int = 0
+    records_redeemed: int = 0
     exceptions: int = 0
     subsidy: Decimal = Decimal("0.00")
 
     def as_dict(self) -> dict:
         return {
             "vouchers": self.vouchers,
-            "redeemed": self.redeemed,
+            "redeemed": self.records_redeemed,
             "exceptions": self.exceptions,
             "subsidy": str(self.subsidy),
         }
@@ -132,7 +132,7 @@ def _reconcile_chunk(
         outcome.runs.append(run)
         # Vouchers whose records moved (a claimed voucher may have been done meanwhile).
         outcome.vouchers += posted.vouchers
-        outcome.redeemed += posted.records
+        outcome.records_redeemed += posted.records
         outcome.exceptions += posted.exceptions
         outcome.subsidy += posted.subsidy
     return voucher_ids[-1]

@@ -28,6 +28,7 @@ from audit import actions
 from audit import services as audit
 from billing.models import Settlement, UsageRecord
 from config.errors import DomainError
+from vouchers import money_sql
 from vouchers.models import LedgerAccount, LedgerEntry
 from vouchers.services import ledger
 
@@ -64,9 +65,9 @@ ON CONFLICT (record_id) DO NOTHING
 """
 TOTALS = """
 UPDATE billing_settlement SET
-  total_billed = COALESCE((SELECT ROUND(SUM(billed), 2) FROM billing_settlementline l
+  total_billed = COALESCE((SELECT {billed} FROM billing_settlementline l
                            WHERE l.settlement_id = billing_settlement.id), 0),
-  total_subsidy = COALESCE((SELECT ROUND(SUM(subsidy), 2) FROM billing_settlementline l
+  total_subsidy = COALESCE((SELECT {subsidy} FROM billing_settlementline l
                             WHERE l.settlement_id = billing_settlement.id), 0),
   updated_at = %s
 WHERE period = %s AND status = 'draft'
@@ -88,8 +89,11 @@ def build_settlements(*, period: str) -> dict:
         with connection.cursor() as cursor:
             cursor.execute(ADD_LINES, [period, connection.ops.adapt_datefield_value(before)])
             added = cursor.rowcount
+            totals = TOTALS.format(
+                billed=money_sql.to_fen("SUM(billed)"), subsidy=money_sql.to_fen("SUM(subsidy)")
+            )
             cursor.execute(
-                TOTALS, [connection.ops.adapt_datetimefield_value(timezone.now()), period]
+                totals, [connection.ops.adapt_datetimefield_value(timezone.now()), period]
             )
         drafts = Settlement.objects.filter(period=period, status=Settlement.Status.DRAFT)
         for settlement in drafts.order_by("pk"):

@@ -74,7 +74,7 @@ def test_the_rest_of_the_chunk_reconciles(take_back, other, voucher):
     other.refresh_from_db()
     assert other.redeemed == Decimal("5.00")
     assert redeemed_balance(voucher) == Decimal("5.00")
-    assert (take_back.redeemed, take_back.exceptions) == (1, 1)
+    assert (take_back.records_redeemed, take_back.exceptions) == (1, 1)
     assert_ledger_holds(voucher.programme)
 
 
@@ -83,7 +83,7 @@ def test_a_second_run_changes_nothing(take_back, voucher):
 
     again = reconcile()
 
-    assert (again.vouchers, again.redeemed, again.exceptions) == (0, 0, 0)
+    assert (again.vouchers, again.records_redeemed, again.exceptions) == (0, 0, 0)
     assert (LedgerEntry.objects.count(), ReconciliationException.objects.count()) == (
         entries,
         cases,

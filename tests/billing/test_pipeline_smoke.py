@@ -16,5 +16,5 @@ def test_a_record_redeems_half_its_amount(voucher, centre):
     assert record.subsidy == Decimal("50.00")
     voucher.refresh_from_db()
     assert voucher.redeemed == Decimal("50.00")
-    assert outcome.redeemed == 1
+    assert outcome.records_redeemed == 1
     assert check_ledger(programmes=[voucher.programme]).problems == []

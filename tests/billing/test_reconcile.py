@@ -63,7 +63,7 @@ def test_running_it_again_changes_nothing(voucher, centre):
 
     assert list(UsageRecord.objects.values()) == rows
     assert LedgerEntry.objects.count() == entries
-    assert (outcome.vouchers, outcome.redeemed, outcome.exceptions) == (0, 0, 0)
+    assert (outcome.vouchers, outcome.records_redeemed, outcome.exceptions) == (0, 0, 0)
 
 
 def test_each_run_leaves_a_ledger_entry_and_audit_events(voucher, centre):
@@ -225,7 +225,7 @@ def test_records_of_several_vouchers_are_reconciled_in_chunks(programme, company
 
     outcome = reconcile(chunk=1)
 
-    assert (outcome.vouchers, outcome.redeemed, len(outcome.runs)) == (3, 3, 3)
+    assert (outcome.vouchers, outcome.records_redeemed, len(outcome.runs)) == (3, 3, 3)
     assert_ledger_holds(programme)
     assert all(v.usage_records.get().subsidy == Decimal("50.00") for v in vouchers)
 
@@ -250,7 +250,7 @@ def test_a_record_arriving_behind_the_claim_is_reconciled_in_the_same_run(
 
     outcome = reconcile(chunk=1)
 
-    assert (outcome.vouchers, outcome.redeemed, len(outcome.runs)) == (3, 3, 3)
+    assert (outcome.vouchers, outcome.records_redeemed, len(outcome.runs)) == (3, 3, 3)
     assert record("late").status == "redeemed"
     assert_ledger_holds(programme)
 
