@@ -30,6 +30,10 @@ APPLICATION_RETURNED = "application.returned"
 APPLICATION_APPROVE = "application.approve"
 APPLICATION_REJECTED = "application.rejected"
 APPLICATION_WITHDRAWN = "application.withdrawn"
+# Above a programme's second-review threshold: the first reviewer's approval, then the
+# second, different reviewer's confirmation (which issues the voucher).
+FIRST_APPROVAL_CREATE = "first_approval.create"
+FIRST_APPROVAL_CONFIRM = "first_approval.confirm"
 
 # Contracts: registered, revised by the applicant, answered by the provider
 CONTRACT_REGISTER = "contract.register"

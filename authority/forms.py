@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vouchers.models import Application
+
 
 class TokenForm(forms.Form):
     code = forms.CharField(
@@ -10,4 +12,47 @@ class TokenForm(forms.Form):
         max_length=20,
         help_text=_("Six digits from your authenticator app, or one of your backup codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class BulkDecisionForm(forms.Form):
+    """Return or reject several waiting applications with one written reason. There is
+    no bulk approval: each approval commits money and is judged on its own page."""
+
+    ACTIONS = (("return", _("Return for more information")), ("reject", _("Reject")))
+    action = forms.ChoiceField(label=_("Decision"), choices=ACTIONS)
+    reason = forms.CharField(
+        label=_("Reason (the company sees it)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Applications"), queryset=Application.objects.none()
+    )
+
+    def __init__(self, *args, waiting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = waiting
+
+
+class ApproveForm(forms.Form):
+    amount = forms.CharField(
+        label=_("Approved amount (yuan)"),
+        required=False,
+        help_text=_("Leave empty to approve the entitlement now; a lower amount needs a reason."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NoteForm(forms.Form):
+    """A return's request or a rejection's reason: the company reads it."""
+
+    note = forms.CharField(
+        label=_("Written to the company"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the revocation"), widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from authority.views import home, two_factor
+from authority.views import applications, home, queue, two_factor, vouchers
 
 app_name = "authority"
 
@@ -8,4 +8,14 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("two-factor/", two_factor.verify, name="verify"),
     path("two-factor/enrol/", two_factor.enrol, name="enrol"),
+    path("queue/", queue.queue, name="queue"),
+    path("queue/decide/", queue.bulk_decide, name="bulk_decide"),
+    path("applications/<int:pk>/", applications.application, name="application"),
+    path("applications/<int:pk>/approve/", applications.approve_view, name="approve"),
+    path("applications/<int:pk>/return/", applications.return_view, name="return"),
+    path("applications/<int:pk>/reject/", applications.reject_view, name="reject"),
+    path("vouchers/", vouchers.vouchers, name="vouchers"),
+    path("vouchers/<int:pk>/", vouchers.voucher, name="voucher"),
+    path("vouchers/<int:pk>/revoke/", vouchers.revoke, name="revoke"),
+    path("declarations/<int:pk>/evidence/", applications.evidence, name="evidence"),
 ]

@@ -4,9 +4,14 @@ signed in with both factors, and one signed in with the password only."""
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Membership
+from tests import builders
+from web.auth import SESSION_KEY as RECENT_LOGIN
 
 
 def authenticator(user) -> TOTPDevice:
@@ -19,16 +24,27 @@ def code_now(device: TOTPDevice) -> str:
 
 
 def signed_in(user, *, verified=True, language=None) -> Client:
+    """A client signed in as `user` a moment ago (password just typed), with the second
+    factor verified unless told otherwise."""
     client = Client()
     if language:
         client.cookies["django_language"] = language
     client.force_login(user)
+    session = client.session
+    session[RECENT_LOGIN] = timezone.now().timestamp()
+    session.save()
     if verified:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or authenticator(user)
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+@pytest.fixture
+def frank(chengdu):
+    """Chengdu's finance officer."""
+    return builders.member("frank", Membership.Role.FINANCE_OFFICER, authority=chengdu)
 
 
 @pytest.fixture
@@ -54,3 +70,8 @@ def as_alice(alice):
 @pytest.fixture
 def as_dave(dave):
     return signed_in(dave)
+
+
+@pytest.fixture
+def as_frank(frank):
+    return signed_in(frank)

@@ -31,6 +31,7 @@ the same transaction.
 """
 
 from vouchers.models.applications import Application
+from vouchers.models.approvals import FirstApproval
 from vouchers.models.contracts import Contract
 from vouchers.models.ledger import CapUsage, LedgerAccount, LedgerEntry
 from vouchers.models.programmes import FundingSource, Programme, RuleSet
@@ -38,6 +39,7 @@ from vouchers.models.voucher import Voucher
 
 __all__ = [
     "Application",
+    "FirstApproval",
     "CapUsage",
     "Contract",
     "FundingSource",

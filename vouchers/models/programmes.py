@@ -52,6 +52,14 @@ class Programme(models.Model):
     min_award = MoneyField(
         "最低补贴 / minimum award", null=True, blank=True, validators=[non_negative_money]
     )
+    # An approval above this amount needs a second, different reviewer before the voucher
+    # issues (vouchers/services/second_review.py); none: one reviewer decides.
+    second_review_above = MoneyField(
+        "复核门槛 / second review above",
+        null=True,
+        blank=True,
+        validators=[non_negative_money],
+    )
     annual_cap = MoneyField(
         "单位年度上限 / per-entity annual cap", null=True, blank=True, validators=[positive_money]
     )

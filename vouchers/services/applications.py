@@ -12,7 +12,7 @@ from audit import services as audit
 from config.errors import DomainError
 from vouchers.models import Application, Contract, Programme
 from vouchers.money import parse_yuan, share_of
-from vouchers.services import issuance, ledger
+from vouchers.services import issuance, ledger, second_review
 from vouchers.services.caps import cap_exceeded, lock_cap_usage
 from vouchers.services.contracts import refuse_if_disputed
 from vouchers.services.evaluation import evaluate_application, trace
@@ -170,10 +170,12 @@ def _decide(application, by, note, *, application_transition: str) -> Applicatio
     return application
 
 
-DECIDED = ("status", "entitlement", "approved_amount", "decided_by", "decided_at")
+DECIDED = ("status", "entitlement", "approved_amount", "decided_by", "decided_at", "review_note")
 
 
-def approve_application(*, application: Application, by, amount=None) -> Application:
+def approve_application(
+    *, application: Application, by, amount=None, note: str = ""
+) -> Application:
     """Approve, possibly for less than the entitlement recomputed now, and issue the voucher.
 
     One transaction, locks in the lock order: the application's row, its contract's row
@@ -195,9 +197,11 @@ def approve_application(*, application: Application, by, amount=None) -> Applica
         _require_limits_left(available, usage)
         entitlement = _entitlement_now(application, available, usage)
         amount = _approved_amount(programme, entitlement, amount)
+        second_review.confirm_if_needed(application=application, by=by, amount=amount)
         before = {"status": application.status, "entitlement": application.entitlement}
         application.approve()
         application.entitlement, application.approved_amount = entitlement, amount
+        application.review_note = note
         application.decided_by, application.decided_at = by, timezone.now()
         application.save(update_fields=DECIDED)
         audit.record(
@@ -206,7 +210,7 @@ def approve_application(*, application: Application, by, amount=None) -> Applica
             obj=application,
             programme=programme,
             before=before,
-            after={"status": application.status, "approved_amount": amount},
+            after={"status": application.status, "approved_amount": amount, "note": note},
         )
         issuance.issue_voucher(
             application=application, by=by, today=_today(), available=available, usage=usage

@@ -1,0 +1,105 @@
+"""The review queue's and the voucher list's filters (django-filter), scoped to the
+officer's authorities: a programme or provider of another authority is not a choice."""
+
+from datetime import timedelta
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import industries
+from accounts.models import Provider
+from company.errors import localised
+from vouchers.models import Application, Programme, Voucher
+from vouchers.services import codes
+
+
+def industry_choices():
+    """GB/T 4754 codes with their names in the reader's language, read at render time."""
+    return [(code, localised(label)) for code, label in industries.CHOICES]
+
+
+def own_programmes(request):
+    return Programme.objects.filter(authority_id__in=request.authority_ids).order_by("pk")
+
+
+def own_providers(request):
+    designated = Programme.providers.through.objects.filter(
+        programme__authority_id__in=request.authority_ids
+    )
+    return Provider.objects.filter(pk__in=designated.values("provider_id")).order_by("pk")
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    programme = django_filters.ModelChoiceFilter(label=_("Programme"), queryset=own_programmes)
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    search_fields: tuple = ()
+
+    def search(self, queryset, name, value):
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(condition)
+
+
+class QueueFilter(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Application.Status.choices)
+    provider = django_filters.ModelChoiceFilter(
+        label=_("Provider"), field_name="contract__provider", queryset=own_providers
+    )
+    industry = django_filters.ChoiceFilter(
+        label=_("Industry"), choices=industry_choices, method="in_industry"
+    )
+    region = django_filters.CharFilter(
+        label=_("Region code (its first digits)"),
+        field_name="declaration__registered_region",
+        lookup_expr="startswith",
+    )
+    # Two labelled fields rather than a RangeFilter, whose pair of inputs share one label.
+    amount_min = django_filters.NumberFilter(
+        label=_("Entitlement at least (yuan)"), field_name="entitlement", lookup_expr="gte"
+    )
+    amount_max = django_filters.NumberFilter(
+        label=_("Entitlement at most (yuan)"), field_name="entitlement", lookup_expr="lte"
+    )
+    waiting_days = django_filters.NumberFilter(
+        label=_("Waiting at least (days)"), method="waiting_at_least", min_value=0
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("submitted_at", "submitted"), ("entitlement", "amount"), ("pk", "number")),
+        field_labels={
+            "submitted_at": _("Submitted"),
+            "entitlement": _("Entitlement"),
+            "pk": _("Number"),
+        },
+    )
+    search_fields = ("entity__name", "entity__credit_code", "contract__number")
+
+    class Meta:
+        model = Application
+        fields = ["q", "status", "programme", "provider", "industry", "region"]
+
+    def in_industry(self, queryset, name, value):
+        """A section (a letter) takes in its two-digit divisions."""
+        inside = [code for code in industries.CODES if industries.within(code, [value])]
+        return queryset.filter(declaration__industry__in=inside)
+
+    def waiting_at_least(self, queryset, name, value):
+        return queryset.filter(submitted_at__lte=timezone.now() - timedelta(days=int(value)))
+
+
+class VoucherFilter(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Voucher.Status.choices)
+    provider = django_filters.ModelChoiceFilter(label=_("Provider"), queryset=own_providers)
+    search_fields = ("entity__name", "entity__credit_code", "contract__number")
+
+    class Meta:
+        model = Voucher
+        fields = ["q", "status", "programme", "provider"]
+
+    def search(self, queryset, name, value):
+        found = super().search(queryset, name, value)
+        compact = codes.normalise(value)
+        return found | queryset.filter(code__icontains=compact) if compact else found
