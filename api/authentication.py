@@ -3,14 +3,16 @@ with the request's signature checked when the provider switched signing on."""
 
 import time
 
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
+from django.utils.encoding import escape_uri_path
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
 from api.errors import PayloadTooLarge
 from api.models import ApiKey
 from api.services.keys import live_key
-from api.signing import BodySignature, SignatureError
+from api.signing import TOLERANCE, RequestSignature, SignatureError
 
 # What an API client may do, on objects of its own provider only.
 CLIENT_PERMISSIONS = frozenset({"vouchers.answer_contract", "vouchers.see_voucher"})
@@ -57,8 +59,13 @@ def _check_signature(request, key: ApiKey) -> None:
     if signing is None or not signing.signing_required:
         return
     try:
-        signature = BodySignature(
-            secrets=signing.secrets, header=request.META.get("HTTP_X_SIGNATURE"), now=time.time()
+        signature = RequestSignature(
+            secrets=signing.secrets,
+            header=request.META.get("HTTP_X_SIGNATURE"),
+            now=time.time(),
+            method=request.method,
+            path=escape_uri_path(request.path),
+            query=request.META.get("QUERY_STRING", ""),
         )
         view = (request.parser_context or {}).get("view")
         if getattr(view, "streams_body", False):
@@ -66,11 +73,24 @@ def _check_signature(request, key: ApiKey) -> None:
             request.body_signature = signature
             return
         signature.update(raw_body(request))
-        signature.verify()
+        verify_once(signature)
     except SignatureError as exc:
-        raise exceptions.AuthenticationFailed(
-            f"请求签名无效 / {exc}", code="invalid_signature"
-        ) from exc
+        raise invalid_signature(exc) from exc
+
+
+def invalid_signature(exc: SignatureError) -> exceptions.AuthenticationFailed:
+    return exceptions.AuthenticationFailed(f"请求签名无效 / {exc}", code="invalid_signature")
+
+
+def verify_once(signature: RequestSignature) -> None:
+    """Verify, then refuse a signature seen before: a captured request sent again within
+    the tolerance is a replay. `cache.add` is atomic (Redis SET NX), so of two copies
+    sent at once only one passes. An entry outlives any timestamp the tolerance admits
+    (up to TOLERANCE s in the future, then TOLERANCE s old). With several web processes
+    the cache must be shared (CACHE_URL or REDIS_URL), as for the throttle."""
+    matched = signature.verify()
+    if not cache.add(f"signature-seen:{matched}", 1, timeout=2 * TOLERANCE + 1):
+        raise SignatureError("this signature was already used: sign each request anew")
 
 
 def raw_body(request) -> bytes:

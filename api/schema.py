@@ -18,7 +18,12 @@ class ProviderKeyScheme(OpenApiAuthenticationExtension):
             "description": (
                 "A provider API key (`python manage.py create_provider_key <credit code>`). "
                 "Providers with signing on also send `X-Signature: t=<unix seconds>,"
-                'v1=<hex HMAC-SHA256(secret, t + "." + raw body)>` (300 s tolerance).'
+                "v2=<hex HMAC-SHA256(secret, canonical)>`, canonical being "
+                '`t + "\\n" + METHOD + "\\n" + path + "\\n" + query + "\\n" + raw body` '
+                "(method in capitals; path as sent, percent-encoded; the raw query string "
+                "without `?`, empty if none; body byte for byte, empty for a GET). "
+                "300 s tolerance; a signature is taken once (sign every request anew); "
+                "`v1` is refused."
             ),
         }
 

@@ -12,6 +12,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
 from api import schema
+from api.authentication import invalid_signature, verify_once
 from api.batch import ingest_batch
 from api.services.idempotency import first_answer, request_hash
 from api.signing import SignatureError
@@ -123,12 +124,10 @@ class UsageFiles(ProviderView):
 
 def _verify_or_discard(signature, usage_file: UsageFile) -> None:
     try:
-        signature.verify()
+        verify_once(signature)
     except SignatureError as exc:
         (Path(settings.USAGE_FILE_ROOT) / usage_file.path).unlink(missing_ok=True)
-        raise exceptions.AuthenticationFailed(
-            f"请求签名无效 / {exc}", code="invalid_signature"
-        ) from exc
+        raise invalid_signature(exc) from exc
 
 
 class UsageFileDetail(ProviderView):

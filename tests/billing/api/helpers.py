@@ -14,8 +14,18 @@ def client_with(raw_key: str | None) -> APIClient:
     return client
 
 
-def signed(secret: str, body: bytes, *, at: int | None = None) -> str:
-    return sign(secret, body, int(time.time()) if at is None else at)
+def signed(
+    secret: str,
+    body: bytes,
+    *,
+    at: int | None = None,
+    method: str = "POST",
+    path: str = "/api/v1/usage-records",
+    query: str = "",
+) -> str:
+    """The X-Signature of one request (by default a POST of usage records)."""
+    timestamp = int(time.time()) if at is None else at
+    return sign(secret, method=method, path=path, query=query, body=body, timestamp=timestamp)
 
 
 def error_of(response) -> dict:
