@@ -32,7 +32,8 @@ def pick(zh: str, en: str) -> str:
 def add_service_error(form, exc: DomainError | ValidationError) -> None:
     """Put a service's refusal next to the form field it names (or above the form)."""
     if isinstance(exc, DomainError):
-        _add(form, exc.field, [pick(exc.zh, exc.en)])
+        for error in getattr(exc, "errors", [exc]):  # DomainErrors: several fields at once
+            _add(form, error.field, [pick(error.zh, error.en)])
         return
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():

@@ -22,6 +22,33 @@ class DomainError(Exception):
         return ValidationError({self.field: ValidationError(self.message, code=self.code)})
 
 
+class DomainErrors(DomainError):
+    """Several refusals at once, each naming its field, so the user fixes them in one
+    go. It is a DomainError too: a caller that reads one error reads the first."""
+
+    def __init__(self, errors: list[DomainError]):
+        first = errors[0]
+        super().__init__(first.field, first.zh, first.en, code=first.code)
+        self.errors = errors
+        Exception.__init__(self, "; ".join(str(error) for error in errors))
+
+    def as_validation_error(self) -> ValidationError:
+        messages: dict[str, list] = {}
+        for error in self.errors:
+            messages.setdefault(error.field, []).append(
+                ValidationError(error.message, code=error.code)
+            )
+        return ValidationError(messages)
+
+
+def refuse_all(errors: list[DomainError]) -> None:
+    """Raise every refusal collected (one as itself, several together); nothing if none."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise DomainErrors(errors)
+
+
 def _both_languages(error: ValidationError) -> str:
     from django.utils.translation import override
 

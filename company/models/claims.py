@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 from accounts.models import Entity
 from vouchers.models import Voucher
@@ -27,7 +28,7 @@ class Claim(models.Model):
     service_end = models.DateField("服务结束 / service to")
     invoice_file = models.FileField("发票文件 / invoice file", upload_to="claims/%Y/")
     delivery_proof = models.FileField("交付证明 / proof of delivery", upload_to="claims/%Y/")
-    status = models.CharField(
+    status = FSMField(
         max_length=12, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
     filed_by = models.ForeignKey(
@@ -54,3 +55,17 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"{self.invoice_number} · {self.amount}"
+
+    # submitted -> verified (checked against the provider's records) -> paid; rejected
+    # from either open state. Open claims hold their amount on the voucher.
+    @transition(field=status, source=Status.SUBMITTED, target=Status.VERIFIED)
+    def verify(self):
+        pass
+
+    @transition(field=status, source=Status.VERIFIED, target=Status.PAID)
+    def pay(self):
+        pass
+
+    @transition(field=status, source=[Status.SUBMITTED, Status.VERIFIED], target=Status.REJECTED)
+    def reject(self):
+        pass

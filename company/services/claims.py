@@ -1,22 +1,25 @@
 """Reimburse-mode claims (报销): the entity paid the provider in full and claims the
-subsidy with the invoice (发票) and proof of delivery."""
+subsidy with the invoice (发票) and proof of delivery.
+
+A claim is at most the programme's rate of its invoice and at most what the voucher has
+left after the other open claims on it; its invoice is dated within the contract's
+service period and never in the future (brief). Every refusal is reported at once.
+"""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
 
 from accounts.permissions import require
 from audit import services as audit
 from company.models import Claim
-from config.errors import DomainError
+from config.errors import DomainError, refuse_all
 from vouchers.contract_numbers import number_key
 from vouchers.models import Programme, Voucher
-from vouchers.money import parse_yuan
+from vouchers.money import parse_yuan, share_of
+from vouchers.selectors import lock_voucher
 
-
-def _money(field: str, value, zh: str, en: str):
-    amount = parse_yuan(value, field=field)
-    if amount <= 0:
-        raise DomainError(field, f"{zh}须大于零", f"the {en} must be positive")
-    return amount
+OPEN = (Claim.Status.SUBMITTED, Claim.Status.VERIFIED)
 
 
 def _require_claimable(voucher: Voucher, entity) -> None:
@@ -50,52 +53,130 @@ def file_claim(
     checked by content (company.uploads) by the form; a service caller must do the same."""
     require(by, "vouchers.apply", entity)
     _require_claimable(voucher, entity)
-    invoice_amount = _money("invoice_amount", invoice_amount, "发票金额", "invoice amount")
-    amount = _money("amount", amount, "申请金额", "amount claimed")
-    key = _checked_invoice(invoice_number, invoice_amount, amount, service_start, service_end)
     claim = Claim(
         entity=entity,
         voucher=voucher,
-        invoice_number=invoice_number.strip(),
-        invoice_key=key,
+        invoice_number=(invoice_number or "").strip(),
+        invoice_key=number_key(invoice_number),
         invoice_date=invoice_date,
-        invoice_amount=invoice_amount,
-        amount=amount,
         service_start=service_start,
         service_end=service_end,
         invoice_file=invoice_file,
         delivery_proof=delivery_proof,
         filed_by=by,
     )
-    if Claim.objects.filter(entity=entity, invoice_key=key).exists():
-        raise _duplicate_invoice()
+    errors = _parse_amounts(claim, invoice_amount, amount)
     try:
         with transaction.atomic():
+            # The voucher's row lock makes two claims on it queue, so the second sees
+            # the first among the open claims and both cannot take the same remainder.
+            voucher = lock_voucher(voucher=voucher)
+            _require_claimable(voucher, entity)
+            refuse_all(errors + _refusals(claim, voucher))
             claim.save()
             audit.record(
                 actor=by,
                 action="claim.submitted",
                 obj=claim,
                 programme=voucher.programme_id,
-                after={"voucher": voucher.code, "invoice": claim.invoice_number, "amount": amount},
+                after={
+                    "voucher": voucher.code,
+                    "invoice": claim.invoice_number,
+                    "amount": claim.amount,
+                },
             )
     except IntegrityError as exc:  # the same invoice filed at the same moment
         raise _duplicate_invoice() from exc
     return claim
 
 
-def _checked_invoice(invoice_number, invoice_amount, amount, service_start, service_end):
-    """The invoice number's key, once the claim's figures agree with the invoice."""
-    if amount > invoice_amount:
-        raise DomainError("amount", "申请金额不得超过发票金额", "the claim exceeds the invoice")
-    key = number_key(invoice_number)
-    if not key:
-        raise DomainError("invoice_number", "发票号码不能为空", "the invoice number is blank")
-    if service_end < service_start:
-        raise DomainError(
-            "service_end", "服务结束日期早于开始日期", "the period ends before it starts"
+def _parse_amounts(claim: Claim, invoice_amount, amount) -> list[DomainError]:
+    """Sets the claim's two amounts; the refusal of each one that is not a positive amount."""
+    errors = []
+    for field, value, zh, en in (
+        ("invoice_amount", invoice_amount, "发票金额", "invoice amount"),
+        ("amount", amount, "申请金额", "amount claimed"),
+    ):
+        try:
+            parsed = parse_yuan(value, field=field)
+        except DomainError as error:
+            errors.append(error)
+            continue
+        if parsed <= 0:
+            errors.append(DomainError(field, f"{zh}须大于零", f"the {en} must be positive"))
+            continue
+        setattr(claim, field, parsed)
+    return errors
+
+
+def _refusals(claim: Claim, voucher: Voucher) -> list[DomainError]:
+    errors = _amount_refusals(claim, voucher) + _date_refusals(claim, voucher.contract)
+    if not claim.invoice_key:
+        errors.append(
+            DomainError("invoice_number", "发票号码不能为空", "the invoice number is blank")
         )
-    return key
+    elif Claim.objects.filter(entity=claim.entity, invoice_key=claim.invoice_key).exists():
+        errors.append(_duplicate_invoice())
+    return errors
+
+
+def _amount_refusals(claim: Claim, voucher: Voucher) -> list[DomainError]:
+    if claim.amount is None or claim.invoice_amount is None:
+        return []  # already refused as unreadable
+    errors = []
+    # A rate is at most 1, so this also keeps the claim within the invoice.
+    allowed = share_of(claim.invoice_amount, voucher.rate)
+    if claim.amount > allowed:
+        errors.append(
+            DomainError(
+                "amount",
+                f"申请金额不得超过发票金额的补贴比例部分 {allowed}",
+                f"the claim exceeds the programme's share of the invoice, {allowed}",
+                code="above_rate",
+            )
+        )
+    left = voucher.remaining - _open_claims(voucher)
+    if claim.amount > left:
+        errors.append(
+            DomainError(
+                "amount",
+                f"申请金额超过券的可用余额（扣除其他待处理报销后为 {left}）",
+                f"the claim exceeds what the voucher has left after its other open claims, {left}",
+                code="above_remaining",
+            )
+        )
+    return errors
+
+
+def _open_claims(voucher: Voucher):
+    taken = Claim.objects.filter(voucher=voucher, status__in=OPEN).aggregate(total=Sum("amount"))
+    return taken["total"] or 0
+
+
+def _date_refusals(claim: Claim, contract) -> list[DomainError]:
+    errors = []
+    if claim.service_end < claim.service_start:
+        errors.append(
+            DomainError(
+                "service_end", "服务结束日期早于开始日期", "the period ends before it starts"
+            )
+        )
+    # The period the provider confirmed, if it answered with other dates.
+    start = contract.confirmed_start or contract.service_start
+    end = contract.confirmed_end or contract.service_end
+    if claim.invoice_date > timezone.localdate():
+        errors.append(
+            DomainError("invoice_date", "开票日期不能晚于今天", "the invoice date is in the future")
+        )
+    elif not start <= claim.invoice_date <= end:
+        errors.append(
+            DomainError(
+                "invoice_date",
+                f"开票日期须在合同服务期 {start} 至 {end} 之内",
+                f"the invoice date must be within the contract's service period, {start} to {end}",
+            )
+        )
+    return errors
 
 
 def _duplicate_invoice() -> DomainError:
