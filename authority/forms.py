@@ -15,6 +15,15 @@ class TokenForm(forms.Form):
     )
 
 
+class EnrolForm(TokenForm):
+    """Enrolment proves the new authenticator works: only its six digits will do."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _("The six digits your authenticator app shows now.")
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
 class BulkDecisionForm(forms.Form):
     """Return or reject several waiting applications with one written reason. There is
     no bulk approval: each approval commits money and is judged on its own page."""

@@ -37,6 +37,8 @@ def side_by_side(*, filed: list, now: list) -> list[dict]:
     current = {result["kind"]: result for result in now}
     rows = [{"filed": r, "now": current.pop(r["kind"], None)} for r in filed]
     rows += [{"filed": None, "now": r} for r in current.values()]
+    if not now:
+        return [{**row, "changed": False} for row in rows]
     for row in rows:
         verdicts = {r["passed"] for r in (row["filed"], row["now"]) if r is not None}
         row["changed"] = len(verdicts) > 1 or None in (row["filed"], row["now"])

@@ -16,15 +16,21 @@ from vouchers.services.applications import reject_application, return_applicatio
 from web.auth import recent_login_required
 from web.files import serve_private
 
+# Judging "as now" means something only while the application waits for a decision:
+# once approved, its own voucher would count against it.
+UNDECIDED = ("submitted", "returned")
+
 
 def _context(request, application, **forms) -> dict:
     reviewer = request.user.has_perm("vouchers.review_application", application)
-    now = trace_now(application=application)
+    filed = application.evaluation.get("results", [])
+    now = trace_now(application=application) if application.status in UNDECIDED else None
     context = {
         "application": application,
         "declarations": application.entity.declarations.all(),
-        "entitlement_now": to_decimal(now["entitlement"]),
-        "rules": side_by_side(filed=application.evaluation.get("results", []), now=now["results"]),
+        "entitlement_now": to_decimal(now["entitlement"]) if now else None,
+        "rules": side_by_side(filed=filed, now=now["results"] if now else []),
+        "judged_now": now is not None,
         "first_approval": second_review.open_first_approval(application),
         "can_decide": reviewer and application.status == "submitted",
         "approve_form": forms.get("approve_form") or ApproveForm(),

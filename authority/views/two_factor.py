@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from authority.forms import TokenForm
+from authority.forms import EnrolForm, TokenForm
 from authority.services import two_factor
 from company.views.common import posted
 from web.auth import safe_next
@@ -55,7 +55,7 @@ def enrol(request):
     if two_factor.is_enrolled(user) and not user.is_verified():
         return redirect("authority:verify")
     device = two_factor.pending_device(user)
-    form = TokenForm(posted(request))
+    form = EnrolForm(posted(request))
     if request.method == "POST" and form.is_valid():
         outcome, codes = two_factor.confirm_enrolment(user=user, token=form.cleaned_data["code"])
         if outcome.device is not None:

@@ -154,3 +154,10 @@ def test_home_counts_what_waits(as_bob, application, voucher):
     response = as_bob.get("/authority/")
     assert response.context["waiting"] == 1
     assert response.context["in_notice"] == 0
+
+
+def test_a_decided_application_shows_the_rules_as_filed_only(as_bob, application, carol):
+    approve_application(application=application, by=carol)
+    response = as_bob.get(f"/authority/applications/{application.pk}/")
+    assert not response.context["judged_now"]
+    assert "当前可获补贴" not in response.content.decode()
