@@ -13,7 +13,9 @@ from billing.ingest import ingest_records
 from billing.models import UsageRecord
 from billing.records import RecordIn
 from company.models import Claim
+from tests import builders
 from tests.company.conftest import PNG, upload
+from vouchers.models import Contract
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +66,21 @@ def test_usage_records_get_their_contracts_key_again(centre):
     migration("billing", "0005_contract_keys_by_confusable_skeleton").recompute_keys(apps, None)
 
     assert set(UsageRecord.objects.values_list("contract_key", flat=True)) == {"ht-2o24-ool"}
+
+
+def test_contracts_get_todays_key_and_a_look_alike_a_suffixed_one(company, centre):
+    first = builders.contract(entity=company, provider=centre, number="HT-DUP")
+    look_alike = builders.contract(entity=company, provider=centre, number="HT-LATER")
+    other = builders.contract(entity=company, provider=centre, number="HT-001")
+    # As the old key let them in: the Cyrillic one was another contract.
+    Contract.objects.filter(pk=look_alike.pk).update(number="НТ-DUP", number_key="нт-dup")
+    Contract.objects.filter(pk=other.pk).update(number_key="ht-001")
+
+    migration("vouchers", "0012_contract_keys_by_confusable_skeleton").recompute_keys(apps, None)
+
+    keys = dict(Contract.objects.values_list("pk", "number_key"))
+    assert keys == {
+        first.pk: "ht-dup",
+        look_alike.pk: f"ht-dup#{look_alike.pk}",
+        other.pk: "ht-ool",
+    }
