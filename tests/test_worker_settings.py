@@ -3,8 +3,12 @@ acknowledgement after the task, one task reserved at a time, a visibility timeou
 statement_timeout on a worker's PostgreSQL connections (web requests keep none)."""
 
 import copy
+import os
 import re
 import runpy
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +17,8 @@ from django.db import connection, connections
 
 from config.celery import app, limit_worker_statements
 
-SETTINGS_FILE = Path(__file__).resolve().parent.parent / "config" / "settings.py"
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_FILE = ROOT / "config" / "settings.py"
 
 
 def test_a_task_is_acknowledged_after_it_ran_and_handed_back_if_its_worker_dies():
@@ -73,3 +78,45 @@ def test_a_worker_process_limits_its_statements(restored_database_settings, sett
     assert (
         django_settings.DATABASES["default"]["OPTIONS"]["options"].count("statement_timeout") == 1
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+@pytest.mark.django_db
+def test_the_statement_of_a_killed_client_is_cancelled_within_seconds():
+    """A worker killed mid-statement must not leave its statement (and its locks) running
+    for minutes: the server notices the closed connection and cancels it."""
+    probe = "SELECT pg_sleep(120) /* orphan probe */"
+    database = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**connection.settings_dict)
+    client = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c",
+         f"from django.db import connection; connection.cursor().execute({probe!r})"],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": database},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert wait_until(lambda: running(probe), seconds=30), "the probe never started"
+    finally:
+        client.kill()
+        client.wait()
+
+    assert wait_until(lambda: not running(probe), seconds=15)
+
+
+def running(query: str) -> bool:
+    with connection.cursor() as cursor:
+        # The activity view is a snapshot per transaction: take a fresh one.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE query = %s AND state = 'active'", [query]
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def wait_until(condition, *, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
