@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from billing.models.usage import UsageRecord
 
@@ -8,9 +10,9 @@ class ReconciliationException(models.Model):
     """A usage record that did not fit its contract or voucher, waiting for a reviewer."""
 
     class Reason(models.TextChoices):
-        UNKNOWN_CONTRACT = "unknown_contract", "合同不存在 / unknown contract"
-        NO_VOUCHER = "no_voucher", "合同没有算力券 / the contract has no voucher"
-        DISPUTED_CONTRACT = "disputed_contract", "合同有争议 / disputed contract"
+        UNKNOWN_CONTRACT = "unknown_contract", _("Unknown contract")
+        NO_VOUCHER = "no_voucher", _("The contract has no voucher")
+        DISPUTED_CONTRACT = "disputed_contract", _("Disputed contract")
         OUTSIDE_CONTRACT_PERIOD = (
             "outside_contract_period",
             "不在合同服务期内 / outside the contract period",
@@ -19,9 +21,9 @@ class ReconciliationException(models.Model):
             "outside_voucher_validity",
             "不在券有效期内 / outside the voucher's validity",
         )
-        VOUCHER_EXPIRED = "voucher_expired", "券已过期 / voucher expired"
-        VOUCHER_REVOKED = "voucher_revoked", "券已撤销 / voucher revoked"
-        VOUCHER_NOT_ACTIVE = "voucher_not_active", "券尚未生效 / voucher not active yet"
+        VOUCHER_EXPIRED = "voucher_expired", _("Voucher expired")
+        VOUCHER_REVOKED = "voucher_revoked", _("Voucher revoked")
+        VOUCHER_NOT_ACTIVE = "voucher_not_active", _("Voucher not active yet")
         CONTRACT_VALUE_EXCEEDED = (
             "contract_value_exceeded",
             "超出合同金额 / contract value exceeded",
@@ -42,9 +44,9 @@ class ReconciliationException(models.Model):
         )
 
     class Status(models.TextChoices):
-        OPEN = "open", "待处理 / open"
-        ACCEPTED = "accepted", "已接受 / accepted"
-        REJECTED = "rejected", "已驳回 / rejected"
+        OPEN = "open", pgettext_lazy("exception status", "Open")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
 
     record = models.OneToOneField(
         UsageRecord, on_delete=models.PROTECT, related_name="exception_case"

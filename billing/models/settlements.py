@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Provider
 from billing.models.usage import UsageRecord
@@ -12,9 +13,9 @@ class Settlement(models.Model):
     """A provider's monthly statement in one programme: what the authority owes it."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿 / draft"
-        APPROVED = "approved", "已审核 / approved"
-        PAID = "paid", "已兑付 / paid"
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="settlements")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="settlements")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Provider
 from vouchers.models import Contract, Voucher
@@ -10,10 +11,10 @@ class UsageFile(models.Model):
     """A CSV of usage records, stored outside the web root and processed in the background."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "排队中 / queued"
-        RUNNING = "running", "处理中 / running"
-        DONE = "done", "已完成 / done"
-        FAILED = "failed", "失败 / failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="usage_files")
     # Relative to settings.USAGE_FILE_ROOT, which is not served.
@@ -43,10 +44,10 @@ class UsageRecord(models.Model):
     """One line of a provider's bill: billed amount before subsidy, for a service period."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待对账 / pending"
-        REDEEMED = "redeemed", "已核销 / redeemed"
-        EXCEPTION = "exception", "异常 / exception"
-        REJECTED = "rejected", "已驳回 / rejected"
+        PENDING = "pending", _("Pending")
+        REDEEMED = "redeemed", _("Redeemed")
+        EXCEPTION = "exception", _("Exception")
+        REJECTED = "rejected", _("Rejected")
 
     # Foreign keys without indexes of their own: the composite indexes below lead with
     # them, and every index is written again when reconciliation updates a record.

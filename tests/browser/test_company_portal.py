@@ -31,7 +31,7 @@ def private_media(settings, tmp_path):
 
 WORDS = {
     "zh-hans": {"eligible": "符合条件", "estimate": "预计可获补贴", "submitted": "已提交"},
-    "en": {"eligible": "Eligible", "estimate": "estimated entitlement", "submitted": "submitted"},
+    "en": {"eligible": "Eligible", "estimate": "estimated entitlement", "submitted": "Submitted"},
 }
 
 

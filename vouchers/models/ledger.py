@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Entity, Provider
 from config.append_only import AppendOnlyModel
@@ -16,11 +17,11 @@ class LedgerAccount(models.Model):
     """
 
     class Kind(models.TextChoices):
-        FUNDING = "funding", "资金来源 / funding"
-        AVAILABLE = "available", "可用预算 / available"
-        RESERVE = "reserve", "券占用 / voucher reserve"
-        REDEEMED = "redeemed", "已核销 / redeemed"
-        PAID = "paid", "已兑付 / paid"
+        FUNDING = "funding", _("Funding")
+        AVAILABLE = "available", _("Available")
+        RESERVE = "reserve", _("Voucher reserve")
+        REDEEMED = "redeemed", _("Redeemed")
+        PAID = "paid", _("Paid")
 
     key = models.CharField(max_length=80, unique=True)
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="accounts")
@@ -60,14 +61,14 @@ class LedgerEntry(AppendOnlyModel):
     Written only by vouchers/services/ledger.py."""
 
     class Kind(models.TextChoices):
-        FUND = "fund", "拨入预算 / fund"
-        COMMIT = "commit", "批准占用 / commit"
-        REDEEM = "redeem", "核销 / redeem"
+        FUND = "fund", _("Fund")
+        COMMIT = "commit", _("Commit")
+        REDEEM = "redeem", _("Redeem")
         # A correction that lowers a subsidy already redeemed: reserve <- redeemed.
-        TAKE_BACK = "take_back", "更正退回 / take back"
-        RELEASE = "release", "释放 / release"
-        PAY = "pay", "兑付 / pay"
-        CLAWBACK = "clawback", "追回 / claw back"
+        TAKE_BACK = "take_back", _("Take back")
+        RELEASE = "release", _("Release")
+        PAY = "pay", _("Pay")
+        CLAWBACK = "clawback", _("Claw back")
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=10, choices=Kind.choices)
