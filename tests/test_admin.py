@@ -84,7 +84,17 @@ def test_every_model_of_accounts_and_vouchers_is_registered():
     assert missing == []
 
 
-def test_every_changelist_and_change_page_renders(client, voucher):
+@pytest.fixture
+def first_approval(programme, centre, carol):
+    """carol's first approval of another company's application, awaiting a second reviewer."""
+    from vouchers.services.second_review import propose
+
+    other = builders.entity(name="成都蜀光医疗影像科技有限公司")
+    waiting = builders.submitted_application(programme=programme, entity=other, provider=centre)
+    return propose(application=waiting, by=carol)
+
+
+def test_every_changelist_and_change_page_renders(client, voucher, first_approval):
     for model in back_office_models():
         assert client.get(url(model, "changelist")).status_code == 200, model.__name__
         row = model._default_manager.order_by("pk").first()

@@ -1,10 +1,11 @@
-"""The ledger and the cap rows: written only by services, shown view-only. Ledger entries
-are append-only, so the admin can never add, change or delete one."""
+"""The ledger, the cap rows and first approvals: written only by services, shown
+view-only. Ledger entries are append-only, so the admin can never add, change or delete
+one."""
 
 from django.contrib import admin
 
 from config.admin_helpers import ViewOnlyMixin
-from vouchers.models import CapUsage, LedgerAccount, LedgerEntry
+from vouchers.models import CapUsage, FirstApproval, LedgerAccount, LedgerEntry
 
 
 @admin.register(LedgerAccount)
@@ -47,3 +48,13 @@ class CapUsageAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_filter = ("programme",)
     list_select_related = ("entity", "programme")
     search_fields = ("entity__name", "entity__credit_code", "programme__code")
+
+
+@admin.register(FirstApproval)
+class FirstApprovalAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """First approvals above a programme's second-review threshold: written by the
+    reviewers' decisions only (vouchers/services/second_review.py)."""
+
+    list_display = ("application", "amount", "approved_by", "approved_at", "confirmed_by")
+    list_select_related = ("application", "approved_by", "confirmed_by")
+    search_fields = ("application__entity__name", "application__contract__number")

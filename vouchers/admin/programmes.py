@@ -43,6 +43,7 @@ BUDGET_FIELDS = (
 )
 TERMS_FIELDS = (
     "min_award",
+    "second_review_above",
     "annual_cap",
     "claim_share_cap",
     "settlement_mode",
