@@ -5,6 +5,8 @@ university) applies; a provider (a compute centre) sells compute and reports usa
 A user acts for an organisation only through a `Membership` that names a role.
 """
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -128,6 +130,12 @@ DECLARED_FIELDS = (
 )
 
 
+# The revenue declared is a closed year's: before the year of the declaration (the
+# current year's accounts are not closed), and not before 1949, a floor that catches a
+# mistyped year (no entity keeps accounts that old under a unified social credit code).
+FIRST_FISCAL_YEAR = 1949
+
+
 class EntityDeclaration(models.Model):
     """A dated declaration of the entity's profile. Kept as history: never edited, only
     superseded, so an application can point at exactly what it was judged on."""
@@ -167,18 +175,25 @@ class EntityDeclaration(models.Model):
         return f"{self.entity} @ {self.declared_on}"
 
     def clean(self):
+        errors = {}
         # The current declaration is the latest one: one dated ahead would stay current,
         # whatever was declared after it, until its date had come and gone.
         today = timezone.localdate()
         if self.declared_on and self.declared_on > today:
-            raise ValidationError(
-                {
-                    "declared_on": bilingual(
-                        f"申报日期不能晚于今天（{today}）",
-                        f"a declaration cannot be dated after today ({today})",
-                    )
-                }
+            errors["declared_on"] = bilingual(
+                f"申报日期不能晚于今天（{today}）",
+                f"a declaration cannot be dated after today ({today})",
             )
+        declared = self.declared_on if isinstance(self.declared_on, date) else today
+        last_year = min(declared, today).year - 1
+        year = self.fiscal_year
+        if isinstance(year, int) and not FIRST_FISCAL_YEAR <= year <= last_year:
+            errors["fiscal_year"] = bilingual(
+                f"收入所属年度须在 {FIRST_FISCAL_YEAR} 至 {last_year} 年之间",
+                f"the revenue year must be between {FIRST_FISCAL_YEAR} and {last_year}",
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Provider(Organisation):

@@ -1,6 +1,7 @@
 """Errors that name the field and speak both Chinese and English."""
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 
 def bilingual(zh: str, en: str) -> str:
@@ -49,6 +50,40 @@ def refuse_all(errors: list[DomainError]) -> None:
         raise DomainErrors(errors)
 
 
+def clean_text(value, *, field: str):
+    """Free text as it may be stored, or the field's refusal. PostgreSQL cannot store a
+    NUL character and UTF-8 has no lone surrogate: without this check either arrives
+    as a raw DataError or UnicodeEncodeError; SQLite would keep what PostgreSQL refuses."""
+    if not isinstance(value, str):
+        return value
+    if "\x00" in value:
+        raise DomainError(
+            field, "不能包含空字符（NUL）", "must not contain a NUL character", code="nul"
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DomainError(
+            field,
+            "含有无效的 Unicode 字符（孤立的代理码位）",
+            "contains an invalid Unicode character (a lone surrogate)",
+            code="lone_surrogate",
+        ) from exc
+    return value
+
+
+def refuse_unstorable_text(instance) -> None:
+    """Every text field of a model instance through `clean_text`, all refusals at once."""
+    errors = []
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, (models.CharField, models.TextField)):
+            try:
+                clean_text(getattr(instance, field.attname), field=field.name)
+            except DomainError as error:
+                errors.append(error)
+    refuse_all(errors)
+
+
 def _both_languages(error: ValidationError) -> str:
     from django.utils.translation import override
 
@@ -60,7 +95,9 @@ def _both_languages(error: ValidationError) -> str:
 
 
 def clean_bilingual(instance) -> None:
-    """`full_clean()` whose errors name the field and read in Chinese and English."""
+    """`full_clean()` whose errors name the field and read in Chinese and English; text
+    the database cannot store is refused first, as a DomainError."""
+    refuse_unstorable_text(instance)
     try:
         instance.full_clean()
     except ValidationError as exc:

@@ -8,13 +8,14 @@ from accounts.services import register_entity
 from accounts.validators import normalise_credit_code
 from audit import services as audit
 from company.models import CompanyAccount
-from config.errors import DomainError
+from config.errors import DomainError, clean_text
 
 User = get_user_model()
 
 
 def sign_up(*, email: str, password: str, display_name: str = "") -> User:
     """A user who logs in with their e-mail. The form has run the password validators."""
+    clean_text(display_name, field="display_name")
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(username__iexact=email).exists():
         raise DomainError("email", "该邮箱已注册", "this e-mail is already registered")

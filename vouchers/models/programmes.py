@@ -137,6 +137,16 @@ class Programme(models.Model):
                 f"the minimum award may not be above the annual cap of {cap} yuan: "
                 "nothing could ever be awarded",
             )
+        budget = self.total_budget
+        if isinstance(floor, Decimal) and isinstance(budget, Decimal) and floor > budget:
+            errors.setdefault(
+                "min_award",
+                bilingual(
+                    f"最低补贴不能高于项目总预算 {budget} 元，否则无法发放任何补贴",
+                    f"the minimum award may not be above the whole budget of {budget} yuan: "
+                    "nothing could ever be awarded",
+                ),
+            )
         share = self.claim_share_cap
         if isinstance(share, Decimal) and not (0 < share <= 1):
             errors["claim_share_cap"] = bilingual(

@@ -9,7 +9,7 @@ from django_fsm import can_proceed
 from accounts.permissions import is_own_work, require
 from audit import actions
 from audit import services as audit
-from config.errors import DomainError
+from config.errors import DomainError, clean_text
 from vouchers.models import Application, Contract, Programme
 from vouchers.money import parse_yuan, share_of
 from vouchers.services import issuance, ledger, second_review
@@ -135,7 +135,7 @@ def return_application(*, application: Application, by, note: str) -> Applicatio
 
 
 def reject_application(*, application: Application, by, note: str) -> Application:
-    if not note.strip():
+    if not clean_text(note, field="review_note").strip():
         raise DomainError("review_note", "驳回须说明理由", "a rejection needs a reason")
     return _decide(application, by, note, application_transition="reject")
 
@@ -154,6 +154,7 @@ def withdraw_application(*, application: Application, by) -> Application:
 
 def _decide(application, by, note, *, application_transition: str) -> Application:
     require(by, "vouchers.review_application", application)
+    clean_text(note, field="review_note")
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         before = application.status

@@ -9,7 +9,7 @@ from django.db import OperationalError, transaction
 from accounts.permissions import require
 from audit import actions
 from audit import services as audit
-from config.errors import DomainError
+from config.errors import DomainError, clean_text
 from vouchers.models import LedgerEntry, Voucher
 from vouchers.selectors import lock_voucher
 from vouchers.services import ledger
@@ -17,7 +17,7 @@ from vouchers.services import ledger
 
 def revoke_voucher(*, voucher: Voucher, by, reason: str) -> Voucher:
     require(by, "vouchers.revoke_voucher", voucher)
-    if not reason.strip():
+    if not clean_text(reason, field="reason").strip():
         raise DomainError("reason", "撤销须说明理由", "a revocation needs a reason")
     voucher = _close(voucher, by=by, step="revoke", reason=reason)
     if voucher.status != Voucher.Status.REVOKED:

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.permissions import require
 from audit import services as audit
-from config.errors import DomainError, clean_bilingual
+from config.errors import DomainError, clean_bilingual, clean_text
 from vouchers.models import Contract, Voucher
 from vouchers.money import parse_yuan
 
@@ -62,6 +62,7 @@ def answer_contract(
     the declared ones; a dispute needs a note, which the reviewer sees. Once a voucher is
     issued on the contract the answer can no longer change."""
     require(by, "vouchers.answer_contract", contract)
+    clean_text(note, field="note")
     if not confirmed and not (note or "").strip():
         raise DomainError("note", "异议须说明理由", "a dispute needs a note saying why")
     with transaction.atomic():
