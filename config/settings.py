@@ -343,10 +343,23 @@ WEB_RECENT_LOGIN_MINUTES = int(os.environ.get("WEB_RECENT_LOGIN_MINUTES", "10"))
 OTP_TOTP_ISSUER = "算力券 Compute Vouchers"
 
 # django-axes: five wrong passwords for one username from one address lock that pair out
-# for 15 minutes; a successful login clears the count.
+# for 15 minutes (at sign-in, password confirmation and password change alike); a
+# successful login clears the count. The pair, never the username alone, so that
+# someone guessing from elsewhere cannot lock the real user out.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the client's, read by django-ipware from these request.META keys in
+# order (default: the TCP peer). Behind a reverse proxy every peer is the proxy, so name
+# the header the proxy sets and a client cannot (README, "Behind a proxy"), e.g.
+# AXES_IPWARE_META_PRECEDENCE_ORDER=HTTP_X_REAL_IP.
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(
+    env_list("AXES_IPWARE_META_PRECEDENCE_ORDER", "REMOTE_ADDR")
+)
+AXES_IPWARE_PROXY_ORDER = os.environ.get("AXES_IPWARE_PROXY_ORDER", "left-most")
+if AXES_IPWARE_PROXY_ORDER not in ("left-most", "right-most"):
+    raise ValueError("AXES_IPWARE_PROXY_ORDER must be left-most or right-most")
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/auth/locked_out.html"
 

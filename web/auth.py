@@ -5,6 +5,10 @@ money or change a status are wrapped in `recent_login_required`, which sends any
 stamp is older than `settings.WEB_RECENT_LOGIN_MINUTES` to confirm their password first,
 then back to the page they came from. An htmx request is redirected with `HX-Redirect`
 so the whole page changes rather than a fragment.
+
+A password typed again (the confirmation, the password change) is checked like a
+sign-in, through `authenticate`, so django-axes counts a wrong one against the same
+(username, address) pair and refuses a pair that is locked out.
 """
 
 from datetime import timedelta
@@ -12,6 +16,7 @@ from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -31,6 +36,13 @@ def mark_authenticated(request) -> None:
 def _stamp_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         mark_authenticated(request)
+
+
+def password_is_right(request, password: str) -> bool:
+    """Whether `password` is the signed-in user's, counted by axes like a sign-in (a
+    locked-out pair gets False, and the lock-out page from AxesMiddleware)."""
+    user = authenticate(request, username=request.user.get_username(), password=password)
+    return user is not None and user.pk == request.user.pk
 
 
 def is_recent(request) -> bool:

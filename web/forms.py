@@ -1,7 +1,11 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
+
+from web.auth import password_is_right
 
 WIDGET_SELECTS = {"select", "selectmultiple", "nullbooleanselect"}
 WIDGET_CHECKS = {"checkbox", "radioselect", "checkboxselectmultiple"}
@@ -19,6 +23,23 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Username")
         self.fields["password"].label = _("Password")
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """The old password is checked through `authenticate` (web.auth.password_is_right),
+    so guessing it here is throttled like guessing it at the sign-in page."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not password_is_right(self.request, old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
 
 
 class SiteBoundField(BoundField):

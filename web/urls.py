@@ -28,7 +28,7 @@ urlpatterns = [
     path("accounts/confirm/", account.confirm_password, name="confirm_password"),
     path(
         "accounts/password/change/",
-        _auth(auth_views.PasswordChangeView, "password_change"),
+        account.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

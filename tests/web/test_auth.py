@@ -183,3 +183,78 @@ def test_a_visitor_is_sent_to_log_in_before_anything_else(client, clerk):
     request.user = AnonymousUser()
     request.session = client.session
     assert _money_action(request)["Location"] == "/accounts/login/?next=/money/"
+
+
+# Retyping a password is guessing it too: the confirmation and the password change count
+# failures with the sign-in, per (username, client address), behind a proxy as well.
+
+CHANGE = {"new_password1": "Xq9-long-pass", "new_password2": "Xq9-long-pass"}
+
+
+def confirm(client, password):
+    return client.post("/accounts/confirm/", {"password": password, "next": "/money/"})
+
+
+def change(client, old_password):
+    return client.post("/accounts/password/change/", {"old_password": old_password, **CHANGE})
+
+
+def test_five_wrong_confirmations_lock_out_even_the_right_password(client, clerk):
+    client.force_login(clerk)
+    session = client.session
+    session[SESSION_KEY] = stale = timezone.now().timestamp() - 11 * 60
+    session.save()
+    assert [confirm(client, "nope").status_code for _ in range(5)] == [200] * 4 + [429]
+
+    response = confirm(client, "pass")
+
+    assert response.status_code == 429
+    assert client.session[SESSION_KEY] == stale
+
+
+def test_five_wrong_old_passwords_lock_out_the_password_change(client, clerk):
+    client.force_login(clerk)
+    assert [change(client, "nope").status_code for _ in range(5)] == [200] * 4 + [429]
+
+    response = change(client, "pass")
+
+    assert response.status_code == 429
+    clerk.refresh_from_db()
+    assert clerk.check_password("pass")
+
+
+def test_failures_at_confirmation_and_at_sign_in_add_up(client, clerk):
+    client.force_login(clerk)
+    for _attempt in range(3):
+        confirm(client, "nope")
+    client.post("/accounts/logout/")
+    for _attempt in range(2):
+        client.post("/accounts/login/", {"username": clerk.username, "password": "nope"})
+    response = client.post("/accounts/login/", {"username": clerk.username, "password": "pass"})
+    assert response.status_code == 429
+
+
+def sign_in(client, clerk, password, **address):
+    return client.post(
+        "/accounts/login/", {"username": clerk.username, "password": password}, **address
+    )
+
+
+def test_guesses_from_one_address_do_not_lock_out_the_user_at_another(client, clerk):
+    for _attempt in range(5):
+        sign_in(client, clerk, "nope", REMOTE_ADDR="198.51.100.66")
+    assert sign_in(client, clerk, "pass", REMOTE_ADDR="198.51.100.66").status_code == 429
+    assert sign_in(client, clerk, "pass", REMOTE_ADDR="203.0.113.7").status_code == 302
+
+
+def test_behind_a_proxy_the_address_the_proxy_names_is_the_one_locked_out(client, clerk, settings):
+    """Every request comes from the proxy (10.0.0.2); it names the client in X-Real-IP."""
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _attempt in range(5):
+        sign_in(client, clerk, "nope", HTTP_X_REAL_IP="198.51.100.66", **proxy)
+
+    attacker = sign_in(client, clerk, "pass", HTTP_X_REAL_IP="198.51.100.66", **proxy)
+    user = sign_in(client, clerk, "pass", HTTP_X_REAL_IP="203.0.113.7", **proxy)
+
+    assert (attacker.status_code, user.status_code) == (429, 302)
