@@ -54,22 +54,32 @@ def process_usage_file(*, usage_file: UsageFile) -> UsageFile:
     if not _claim(usage_file):
         return UsageFile.objects.get(pk=usage_file.pk)
     usage_file.refresh_from_db()
-    counts = {"rows_total": 0, "rows_accepted": 0, "rows_rejected": 0, "errors": []}
     try:
-        with open(
-            Path(settings.USAGE_FILE_ROOT) / usage_file.path, encoding="utf-8-sig", newline=""
-        ) as text:
-            _ingest_stream(usage_file, csv.reader(text), counts)
-        status = UsageFile.Status.DONE
-    except (UnicodeDecodeError, csv.Error, _Unreadable) as exc:
-        counts["errors"].append(_file_error(exc))
-        status = UsageFile.Status.FAILED
+        status, counts = _read(usage_file)
+    except Exception:
+        # A database error (the task retries it): give up the claim, so that the retry
+        # takes the file at once rather than finding a fresh heartbeat and leaving it.
+        UsageFile.objects.filter(pk=usage_file.pk).update(heartbeat_at=None)
+        raise
     UsageFile.objects.filter(pk=usage_file.pk).update(
         status=status, finished_at=timezone.now(), **counts
     )
     analyze_after_load(rows=counts["rows_accepted"])
     usage_file.refresh_from_db()
     return usage_file
+
+
+def _read(usage_file: UsageFile) -> tuple[str, dict]:
+    counts = {"rows_total": 0, "rows_accepted": 0, "rows_rejected": 0, "errors": []}
+    try:
+        with open(
+            Path(settings.USAGE_FILE_ROOT) / usage_file.path, encoding="utf-8-sig", newline=""
+        ) as text:
+            _ingest_stream(usage_file, csv.reader(text), counts)
+    except (UnicodeDecodeError, csv.Error, _Unreadable) as exc:
+        counts["errors"].append(_file_error(exc))
+        return UsageFile.Status.FAILED, counts
+    return UsageFile.Status.DONE, counts
 
 
 def _claim(usage_file: UsageFile) -> bool:

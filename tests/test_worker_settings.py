@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
@@ -87,11 +88,10 @@ def test_the_statement_of_a_killed_client_is_cancelled_within_seconds():
     """A worker killed mid-statement must not leave its statement (and its locks) running
     for minutes: the server notices the closed connection and cancels it."""
     probe = "SELECT pg_sleep(120) /* orphan probe */"
-    database = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**connection.settings_dict)
     client = subprocess.Popen(
         [sys.executable, "manage.py", "shell", "-c",
          f"from django.db import connection; connection.cursor().execute({probe!r})"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": database},
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": subprocess_database_url()},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -101,6 +101,15 @@ def test_the_statement_of_a_killed_client_is_cancelled_within_seconds():
         client.wait()
 
     assert wait_until(lambda: not running(probe), seconds=15)
+
+
+def subprocess_database_url() -> str:
+    """The URL of the test database, for a subprocess (a worker, a client)."""
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    return (
+        f"postgres://{quote(db['USER'], safe='')}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    )
 
 
 def running(query: str) -> bool:

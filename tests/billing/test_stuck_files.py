@@ -15,12 +15,13 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from billing import tasks, usage_files
 from billing.models import UsageFile, UsageRecord
 from tests.test_celery_worker import eager
+from tests.test_worker_settings import subprocess_database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 HEADER = "record_id,contract_number,period_start,period_end,amount,currency\n"
@@ -183,7 +184,7 @@ def test_a_file_whose_worker_is_killed_is_finished_by_another_within_a_minute(
     settings.USAGE_FILE_STALE_SECONDS = 5
     monkeypatch.setenv("TEST_USAGE_FILE_ROOT", str(file_root))
     big = usage_files.store_upload(provider=centre, chunks=[csv_of(rows).encode()])
-    database = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**connection.settings_dict)
+    database = subprocess_database_url()
     first = start_worker(database, "first")
     try:
         with eager(False):
@@ -219,3 +220,17 @@ def test_a_file_whose_worker_is_killed_is_finished_by_another_within_a_minute(
 
     assert (done.rows_total, done.rows_accepted, done.rows_rejected) == (rows, rows, 0)
     assert UsageRecord.objects.filter(usage_file=big).count() == rows
+
+
+def test_a_chunk_that_fails_hands_the_file_to_the_tasks_retry_at_once(june_file, monkeypatch):
+    def timed_out(**kwargs):
+        raise OperationalError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(usage_files, "ingest_records", timed_out)
+    with pytest.raises(OperationalError):
+        usage_files.process_usage_file(usage_file=june_file)
+    monkeypatch.undo()
+
+    retried = usage_files.process_usage_file(usage_file=june_file)
+
+    assert (retried.status, retried.rows_accepted) == ("done", 3)
