@@ -4,6 +4,7 @@ in Chinese and in English, on a desktop and a phone. Every step is screenshotted
 (tmp/screenshots/) and scanned with axe-core."""
 
 from base64 import b32decode
+from decimal import Decimal
 
 import pytest
 from django_otp.oath import totp
@@ -12,6 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import Membership
 from tests import builders
 from tests.authority.conftest import authenticator, code_now
+from vouchers.models import Programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -112,3 +114,40 @@ def test_an_officer_enrols_an_authenticator_from_the_qr_page(
     step(page, shot, check_a11y, "backup-codes")
     page.get_by_role("link", name="继续").click()
     expect(page).to_have_url(site_url + "/authority/")
+
+
+def test_above_the_threshold_a_second_reviewer_confirms(
+    page, browser, site_url, shot, check_a11y, programme, company, centre, chengdu
+):
+    Programme.objects.filter(pk=programme.pk).update(second_review_above=Decimal("20000.00"))
+    first, second = (
+        builders.member(name, Membership.Role.REVIEWER, authority=chengdu)
+        for name in ("first-reviewer", "second-reviewer")
+    )
+    devices = {first: authenticator(first), second: authenticator(second)}
+    application = builders.submitted_application(
+        programme=programme, entity=company, provider=centre
+    )
+    url = f"{site_url}/authority/applications/{application.pk}/"
+
+    sign_in(page, site_url, first, "zh-hans", WORDS["zh-hans"])
+    page.locator("#id_code").fill(code_now(devices[first]))
+    press_submit(page)
+    page.goto(url)
+    press_submit(page, "approve")
+    expect(page.get_by_test_id("first-approval")).to_be_visible()
+    expect(page.get_by_test_id("status")).to_contain_text("已提交")
+    step(page, shot, check_a11y, "first-approval")
+
+    other = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    second_page = other.new_page()
+    sign_in(second_page, site_url, second, "zh-hans", WORDS["zh-hans"])
+    second_page.locator("#id_code").fill(code_now(devices[second]))
+    press_submit(second_page)
+    second_page.goto(url)
+    step(second_page, shot, check_a11y, "second-reviewer-sees-it")
+    press_submit(second_page, "approve")
+    expect(second_page.get_by_test_id("status")).to_contain_text("已批准")
+    expect(second_page.get_by_test_id("approved")).to_contain_text("¥50,000.00")
+    step(second_page, shot, check_a11y, "confirmed")
+    other.close()
