@@ -72,8 +72,8 @@ def clean_text(value, *, field: str):
     return value
 
 
-def refuse_unstorable_text(instance) -> None:
-    """Every text field of a model instance through `clean_text`, all refusals at once."""
+def unstorable_text(instance) -> list[DomainError]:
+    """The refusal of each text field of a model instance that `clean_text` refuses."""
     errors = []
     for field in instance._meta.concrete_fields:
         if isinstance(field, (models.CharField, models.TextField)):
@@ -81,7 +81,7 @@ def refuse_unstorable_text(instance) -> None:
                 clean_text(getattr(instance, field.attname), field=field.name)
             except DomainError as error:
                 errors.append(error)
-    refuse_all(errors)
+    return errors
 
 
 def _both_languages(error: ValidationError) -> str:
@@ -97,7 +97,7 @@ def _both_languages(error: ValidationError) -> str:
 def clean_bilingual(instance) -> None:
     """`full_clean()` whose errors name the field and read in Chinese and English; text
     the database cannot store is refused first, as a DomainError."""
-    refuse_unstorable_text(instance)
+    refuse_all(unstorable_text(instance))
     try:
         instance.full_clean()
     except ValidationError as exc:

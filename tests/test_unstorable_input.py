@@ -3,13 +3,16 @@ that make no sense (a revenue year not yet closed or centuries away, a minimum a
 above the whole budget) are refused with a bilingual error naming the field, on SQLite
 and PostgreSQL alike, and nothing stored changes."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from accounts.services import declare_profile, register_entity
+from company.services.claims import file_claim
 from company.services.registration import sign_up
 from tests import builders
+from tests.company.conftest import upload
 from tests.test_input_gaps import declaration, entity_fields
 from tests.test_invalid_input import contract_fields, programme_fields, rejected
 from vouchers.services.applications import approve_application, reject_application
@@ -59,6 +62,39 @@ def test_a_providers_note_the_database_cannot_store_is_refused(application, cent
                 note=f"未签署{text}",
                 by=centre_engineer,
             )
+
+
+@pytest.mark.parametrize("text", UNSTORABLE.values(), ids=UNSTORABLE.keys())
+def test_an_invoice_number_the_database_cannot_store_is_refused(
+    application, company, chengdu, alice, centre, bob, text
+):
+    programme = builders.programme(
+        authority=chengdu,
+        manager=alice,
+        providers=[centre],
+        code="reimburse-2024",
+        settlement_mode="reimburse",
+    )
+    voucher = approve_application(
+        application=builders.submitted_application(
+            programme=programme, entity=company, provider=centre
+        ),
+        by=bob,
+    ).voucher
+    with rejected("invoice_number"):
+        file_claim(
+            entity=company,
+            voucher=voucher,
+            by=company.clerk,
+            invoice_number=f"FP{text}",
+            invoice_date=date(2024, 5, 31),
+            invoice_amount=Decimal("8000.00"),
+            amount=Decimal("4000.00"),
+            service_start=date(2024, 5, 1),
+            service_end=date(2024, 5, 31),
+            invoice_file=upload("invoice.pdf"),
+            delivery_proof=upload("proof.pdf"),
+        )
 
 
 def test_a_display_name_with_a_lone_surrogate_is_refused(db):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.permissions import require
 from audit import services as audit
 from company.models import Claim
-from config.errors import DomainError, refuse_all
+from config.errors import DomainError, refuse_all, unstorable_text
 from vouchers.contract_numbers import number_key
 from vouchers.models import Programme, Voucher
 from vouchers.money import parse_yuan, share_of
@@ -65,14 +65,14 @@ def file_claim(
         delivery_proof=delivery_proof,
         filed_by=by,
     )
-    errors = _parse_amounts(claim, invoice_amount, amount)
+    errors = unstorable_text(claim) + _parse_amounts(claim, invoice_amount, amount)
     try:
         with transaction.atomic():
             # The voucher's row lock makes two claims on it queue, so the second sees
             # the first among the open claims and both cannot take the same remainder.
             voucher = lock_voucher(voucher=voucher)
             _require_claimable(voucher, entity)
-            refuse_all(errors + _refusals(claim, voucher))
+            refuse_all(errors + _refusals(claim, voucher, refused=errors))
             claim.save()
             audit.record(
                 actor=by,
@@ -109,9 +109,11 @@ def _parse_amounts(claim: Claim, invoice_amount, amount) -> list[DomainError]:
     return errors
 
 
-def _refusals(claim: Claim, voucher: Voucher) -> list[DomainError]:
+def _refusals(claim: Claim, voucher: Voucher, *, refused: list) -> list[DomainError]:
     errors = _amount_refusals(claim, voucher) + _date_refusals(claim, voucher.contract)
-    if not claim.invoice_key:
+    if any(error.field == "invoice_number" for error in refused):
+        pass  # unstorable: not even looked up
+    elif not claim.invoice_key:
         errors.append(
             DomainError("invoice_number", "发票号码不能为空", "the invoice number is blank")
         )
