@@ -131,3 +131,21 @@ def test_the_admin_shows_the_busy_message_instead_of_a_500(
     assert "请稍后重试" in shown and "try again" in shown
     voucher.refresh_from_db()
     assert voucher.status == Voucher.Status.ACTIVE
+
+
+def test_the_admins_expiry_run_says_which_vouchers_were_busy(
+    client, voucher, short_lock_timeout, monkeypatch
+):
+    olivia = User.objects.create_superuser("olivia", "olivia@example.com", "pass")
+    client.force_login(olivia)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: date(2025, 6, 1))
+
+    with holding_the_voucher(voucher):
+        response = client.post(
+            reverse("admin:vouchers_voucher_changelist"),
+            {"action": "run_expiry_now", "index": 0},
+            follow=True,
+        )
+
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "expired 0" in shown and "1 vouchers are busy" in shown

@@ -115,6 +115,16 @@ class VoucherAdmin(ViewOnlyMixin, admin.ModelAdmin):
             ),
             level=messages.SUCCESS,
         )
+        if result.get("busy"):
+            # Locked by a reconcile past lock_timeout: the next run takes them.
+            self.message_user(
+                request,
+                bilingual(
+                    f"{result['busy']} 张券正在处理中（例如对账），请稍后再执行",
+                    f"{result['busy']} vouchers are busy (being reconciled, for example); run it again in a moment",
+                ),
+                level=messages.WARNING,
+            )
 
     def changelist_view(self, request, extra_context=None):
         # The expiry job needs no selection, but Django refuses an action without one.
