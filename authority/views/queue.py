@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,7 +13,7 @@ from authority.forms import BulkDecisionForm
 from authority.views.common import filtered_page, page_or_rows
 from company.errors import localised, pick
 from config.errors import DomainError
-from vouchers.models import Application
+from vouchers.models import Application, FirstApproval
 from vouchers.services.applications import reject_application, return_application
 from web.auth import recent_login_required, safe_next
 
@@ -27,7 +27,12 @@ def _waiting(request):
 
 @officer_view
 def queue(request):
-    rows = applications_of(request).select_related(*QUEUE_ROWS).order_by("submitted_at", "pk")
+    rows = (
+        applications_of(request)
+        .select_related(*QUEUE_ROWS)
+        .annotate(awaiting_second=_awaiting_second_reviewer())
+        .order_by("submitted_at", "pk")
+    )
     context = filtered_page(request, QueueFilter, rows, defaults={"status": "submitted"})
     context["counts"] = _status_counts(request)
     # The filters a reviewer uses daily stay in view; the rest fold away on a phone.
@@ -39,6 +44,11 @@ def queue(request):
     )
     context["bulk"] = BulkDecisionForm(waiting=_waiting(request))
     return render(request, page_or_rows(request, "authority/queue.html"), context)
+
+
+def _awaiting_second_reviewer():
+    """Whether a first approval waits for a second reviewer (a subquery, not a query a row)."""
+    return Exists(FirstApproval.objects.filter(application=OuterRef("pk"), confirmed_at=None))
 
 
 def _status_counts(request) -> dict:

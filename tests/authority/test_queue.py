@@ -147,3 +147,13 @@ def test_the_voucher_list_shows_the_amounts_and_filters_by_status(
     assert "¥50,000.00" in page.content.decode()
     assert not shown(as_bob.get("/authority/vouchers/?status=revoked"))
     assert shown(as_bob.get(f"/authority/vouchers/?q={voucher.code[:8]}")) == {voucher.pk}
+
+
+def test_the_queue_marks_an_application_awaiting_a_second_reviewer(as_carol, three, bob):
+    from vouchers.services.second_review import propose
+
+    propose(application=three[1], by=bob)
+    rows = {
+        row.pk: row.awaiting_second for row in as_carol.get("/authority/queue/").context["page"]
+    }
+    assert rows == {three[0].pk: False, three[1].pk: True, three[2].pk: False}
