@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from authority.forms import EnrolForm, TokenForm
 from authority.services import two_factor
@@ -20,7 +21,14 @@ from web.auth import safe_next
 
 def _next(request) -> str:
     candidate = request.POST.get("next") or request.GET.get("next")
-    return safe_next(request, candidate, fallback="/authority/")
+    return safe_next(request, candidate, fallback=reverse("home"))
+
+
+def _verified(request, device) -> None:
+    """Mark the session verified under a new session key: the raised privilege never
+    rides on a key that was in use before the second factor."""
+    request.session.cycle_key()
+    django_otp.login(request, device)
 
 
 def _refuse(form, outcome) -> None:
@@ -33,6 +41,7 @@ def _refuse(form, outcome) -> None:
         form.add_error("code", _("That code is not valid. Check the time on your phone."))
 
 
+@never_cache
 @login_required
 def verify(request):
     if not two_factor.is_enrolled(request.user):
@@ -41,12 +50,14 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         outcome = two_factor.verify(user=request.user, token=form.cleaned_data["code"])
         if outcome.device is not None:
-            django_otp.login(request, outcome.device)
+            _verified(request, outcome.device)
             return redirect(_next(request))
         _refuse(form, outcome)
     return render(request, "authority/verify.html", {"form": form, "next": _next(request)})
 
 
+# The page holds the new key and, once confirmed, the backup codes: never kept by a cache.
+@never_cache
 @login_required
 def enrol(request):
     """Replacing an enrolled authenticator needs it verified first in this session, so a
@@ -59,7 +70,7 @@ def enrol(request):
     if request.method == "POST" and form.is_valid():
         outcome, codes = two_factor.confirm_enrolment(user=user, token=form.cleaned_data["code"])
         if outcome.device is not None:
-            django_otp.login(request, outcome.device)
+            _verified(request, outcome.device)
             context = {"codes": codes, "next": _next(request)}
             return render(request, "authority/backup_codes.html", context)
         _refuse(form, outcome)

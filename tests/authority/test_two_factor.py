@@ -118,3 +118,12 @@ def test_company_staff_may_enrol_but_need_not(company):
     client = Client()
     client.force_login(company.clerk)
     assert client.get("/authority/two-factor/enrol/").status_code == 200
+
+
+def test_the_backup_codes_page_is_never_cached_and_the_session_key_changes(bob, password_only):
+    password_only.get("/authority/two-factor/enrol/")
+    before = password_only.session.session_key
+    pending = TOTPDevice.objects.get(user=bob, confirmed=False)
+    response = password_only.post("/authority/two-factor/enrol/", {"code": code_now(pending)})
+    assert "no-store" in response["Cache-Control"]
+    assert password_only.session.session_key != before
