@@ -67,10 +67,9 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(_("This e-mail is already registered."), code="taken")
-        return email
+        # Whether the address is registered is never said here (a visitor could collect
+        # addresses): the sign-up service answers both the same way.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()

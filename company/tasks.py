@@ -51,5 +51,46 @@ def send_invitation_task(invitation_id: int) -> None:
     )
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_sign_up_link_task(email: str, token: str, next_url: str = "") -> None:
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    path = reverse("company:confirm_sign_up", args=[token])
+    link = _absolute(f"{path}?{urlencode({'next': next_url})}" if next_url else path)
+    send_mail(
+        subject="完成注册 / Finish signing up",
+        message=(
+            f"请打开以下链接完成注册（3 天内有效）：\n{link}\n如果不是您本人注册，请忽略此邮件。\n\n"
+            f"Open this link to finish signing up (valid for 3 days):\n{link}\n"
+            "If you did not sign up, ignore this e-mail."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_sign_up_note_task(email: str) -> None:
+    """The address is registered already: its owner hears of the attempt (the page said
+    the same as for a new address)."""
+    from django.urls import reverse
+
+    login, reset = _absolute(reverse("login")), _absolute(reverse("password_reset"))
+    send_mail(
+        subject="有人尝试用您的邮箱注册 / Someone tried to sign up with your e-mail",
+        message=(
+            f"有人尝试用此邮箱在本平台注册，而该邮箱已有账户。如果是您本人，请直接登录：{login}\n"
+            f"忘记密码可在此重设：{reset}\n如果不是您，请忽略此邮件，您的账户没有变化。\n\n"
+            "Someone tried to sign up on the platform with this e-mail, which already has an "
+            f"account. If it was you, log in: {login}\nForgot the password? Reset it: {reset}\n"
+            "If it was not you, ignore this e-mail: nothing changed in your account."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
 def _absolute(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}" if path else ""

@@ -7,6 +7,7 @@ app_name = "company"
 urlpatterns = [
     path("", account.home, name="home"),
     path("sign-up/", account.sign_up, name="sign_up"),
+    path("sign-up/confirm/<str:token>/", account.confirm_sign_up, name="confirm_sign_up"),
     path("register/", account.register, name="register"),
     path("register/check-credit-code/", account.check_credit_code, name="check_credit_code"),
     path("switch/", account.switch_entity, name="switch_entity"),

@@ -1,11 +1,17 @@
 """Signing up and registering an entity; its first staff member becomes its admin."""
 
+import secrets
+
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from accounts.models import Entity, Membership
 from accounts.services import register_entity
 from accounts.validators import normalise_credit_code
+from audit import actions
 from audit import services as audit
 from company.models import CompanyAccount
 from config.errors import DomainError, clean_text
@@ -13,17 +19,82 @@ from config.errors import DomainError, clean_text
 User = get_user_model()
 
 
-def sign_up(*, email: str, password: str, display_name: str = "") -> User:
-    """A user who logs in with their e-mail. The form has run the password validators."""
+# A sign-up waits for its link to be followed this long, in the cache (shared through
+# Redis in production); nothing is written to the database before.
+SIGN_UP_SECONDS = 3 * 24 * 3600
+
+
+def _pending(token: str) -> str:
+    return f"sign-up:{token}"
+
+
+def sign_up(*, email: str, password: str, display_name: str = "", next_url: str = "") -> str:
+    """Start a sign-up; returns the address written to, the same answer whether it is
+    registered or not, so the page reveals no one's address: the mailbox learns which.
+    A new address gets a link that creates the account (`confirm_sign_up`); a registered
+    one gets a note that someone tried to sign up with it. The form has run the password
+    validators."""
     clean_text(display_name, field="display_name")
     email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(username__iexact=email).exists():
-        raise DomainError("email", "该邮箱已注册", "this e-mail is already registered")
-    user = User.objects.create_user(
-        username=email, email=email, password=password, display_name=display_name
-    )
-    audit.record(actor=user, action="user.sign_up", obj=user, after={"email": email})
+    # Hashed on both paths, so the time taken does not tell them apart either.
+    password_hash = make_password(password)
+    if _registered(email):
+        transaction.on_commit(lambda: _send_sign_up_note(email))
+        return email
+    token = secrets.token_urlsafe(32)
+    pending = {"email": email, "display_name": display_name, "password": password_hash}
+    cache.set(_pending(token), pending, SIGN_UP_SECONDS)
+    transaction.on_commit(lambda: _send_sign_up_link(email, token, next_url))
+    return email
+
+
+def _registered(email: str) -> bool:
+    return User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists()
+
+
+def _send_sign_up_note(email: str) -> None:
+    from company.tasks import send_sign_up_note_task
+
+    send_sign_up_note_task.delay(email)
+
+
+def _send_sign_up_link(email: str, token: str, next_url: str) -> None:
+    from company.tasks import send_sign_up_link_task
+
+    send_sign_up_link_task.delay(email, token, next_url)
+
+
+def confirm_sign_up(*, token: str) -> User:
+    """Create the account a sign-up link stands for; the link works once."""
+    pending = cache.get(_pending(token)) if token else None
+    if pending is None:
+        raise DomainError(
+            "token", "注册链接无效、已使用或已过期，请重新注册或直接登录",
+            "this sign-up link is not valid, used or expired: sign up again or log in",
+            code="sign_up_link",
+        )  # fmt: skip
+    cache.delete(_pending(token))
+    email = pending["email"]
+    if _registered(email):  # signed up twice, and the other link was followed first
+        raise _account_exists()
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=email, email=email, display_name=pending["display_name"]
+            )
+            user.password = pending["password"]
+            user.save(update_fields=["password"])
+            audit.record(actor=user, action=actions.USER_SIGN_UP, obj=user, after={"email": email})
+    except IntegrityError as exc:  # the two links followed at once: the unique username
+        raise _account_exists() from exc
     return user
+
+
+def _account_exists() -> DomainError:
+    return DomainError(
+        "token", "该邮箱的账户已创建，请直接登录", "the account exists already: log in",
+        code="sign_up_link",
+    )  # fmt: skip
 
 
 def mask_email(email: str) -> str:

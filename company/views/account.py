@@ -1,7 +1,6 @@
 """Signing up, registering the entity, the dashboard, and inviting colleagues."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,23 +24,42 @@ from web.auth import safe_next
 
 
 def sign_up(request):
+    """The same answer for a new and a registered e-mail ("check your e-mail"): the
+    mailbox gets either the link that creates the account or a note of the attempt."""
     if request.user.is_authenticated:
         return redirect("company:home")
     form = SignUpForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        user = run_service(
+        email = run_service(
             form,
             lambda: registration.sign_up(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 display_name=form.cleaned_data["display_name"],
+                next_url=safe_next(request, request.GET.get("next"), ""),
             ),
         )
-        if user is not None:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            fallback = reverse("company:register")
-            return redirect(safe_next(request, request.GET.get("next"), fallback))
+        if email is not None:
+            messages.info(
+                request,
+                _("Check your e-mail: we sent a message to %(email)s to finish signing up.")
+                % {"email": email},
+            )
+            return redirect("company:sign_up")
     return render(request, "company/sign_up.html", {"form": form})
+
+
+def confirm_sign_up(request, token):
+    """The link from the sign-up e-mail creates the account, then the user logs in (a
+    link never signs anyone in: mail scanners open links too)."""
+    try:
+        registration.confirm_sign_up(token=token)
+    except DomainError as exc:
+        messages.error(request, pick(exc.zh, exc.en))
+    else:
+        messages.success(request, _("Your account is ready: log in with your e-mail."))
+    next_url = safe_next(request, request.GET.get("next"), reverse("company:register"))
+    return redirect_to_login(next_url)
 
 
 @login_required

@@ -1,8 +1,11 @@
 """The portal end to end through its pages: sign up, register, declare, check, apply,
 submit; then the reviewer's return reaches the inbox, and the answer is resubmitted."""
 
+import re
+
 import pytest
 from django.core import mail
+from django.test import TestCase
 
 from accounts.models import Entity, Membership
 from company.models import CompanyAccount, Notification
@@ -27,15 +30,23 @@ CONTRACT = {
 
 
 def sign_up_and_register(client, code):
-    page = client.post(
-        "/company/sign-up/",
-        {
-            "email": "Wang@Tianfu.example",
-            "display_name": "王经理",
-            "password": "a-long-enough-passphrase",
-            "password_again": "a-long-enough-passphrase",
-        },
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        page = client.post(
+            "/company/sign-up/",
+            {
+                "email": "Wang@Tianfu.example",
+                "display_name": "王经理",
+                "password": "a-long-enough-passphrase",
+                "password_again": "a-long-enough-passphrase",
+            },
+        )
+    assert page.status_code == 302 and page.url == "/company/sign-up/"
+    # The link in the e-mail creates the account; then the user logs in.
+    link = re.search(r"/company/sign-up/confirm/\S+", mail.outbox[-1].body).group(0)
+    page = client.get(link)
+    assert page.url == "/accounts/login/?next=/company/register/"
+    credentials = {"username": "wang@tianfu.example", "password": "a-long-enough-passphrase"}
+    page = client.post(page.url, credentials)
     assert page.status_code == 302 and page.url == "/company/register/"
     page = client.post(
         "/company/register/",
