@@ -305,7 +305,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# The cache holds the provider API's throttle counters (api/authentication.py). Several
+# The cache holds the provider API's throttle counters (api/throttle.py), the signatures
+# it has seen (api/authentication.py) and sign-ups waiting for their e-mailed link
+# (company/services/registration.py). Several
 # web processes must count one key's requests together, so with REDIS_URL the cache is
 # Redis, in a database of its own (1) rather than the broker's; CACHE_URL overrides it.
 # Without either, each process counts in its own memory: enough for one process.
