@@ -8,6 +8,9 @@ Plain data and pure functions: the rule engine uses them without a database.
 
 from typing import NamedTuple
 
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+
 
 class Industry(NamedTuple):
     code: str
@@ -261,9 +264,16 @@ CODES, _SECTION_OF = _build()
 SECTIONS = {code: industry for code, industry in CODES.items() if code.isalpha()}
 DIVISIONS = {code: industry for code, industry in CODES.items() if code.isdigit()}
 
-CHOICES = [
-    (code, f"{code} {industry.name_zh} / {industry.name_en}") for code, industry in CODES.items()
-]
+
+def _label(industry: Industry) -> str:
+    """ "65 软件和信息技术服务业" or "65 Software and information technology services", in
+    the reader's language when shown. With translations off (makemigrations, so that
+    migrations never depend on a language) it is the English, like the gettext labels."""
+    chinese = (get_language() or "en").startswith("zh")
+    return f"{industry.code} {industry.name_zh if chinese else industry.name_en}"
+
+
+CHOICES = [(code, lazy(_label, str)(industry)) for code, industry in CODES.items()]
 
 
 def section_of(code: str) -> str | None:

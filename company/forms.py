@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import industries
 from accounts.models import Entity
 from accounts.validators import normalise_credit_code, validate_credit_code, validate_region_code
-from company.errors import localised, reads_chinese
+from company.errors import readable
 from company.uploads import validate_document
 from vouchers.models import Contract
 
@@ -22,24 +22,12 @@ User = get_user_model()
 CENT = Decimal("0.01")  # the smallest amount a money field takes (never a float)
 
 
-def industry_choices():
-    """GB/T 4754-2017 sections and divisions, as the declaration stores them, shown as
-    "65 Software and IT services" in the reader's language (read at render time)."""
-    chinese = reads_chinese()
-    return [
-        (code, f"{code} {industry.name_zh if chinese else industry.name_en}")
-        for code, industry in industries.CODES.items()
-    ]
-
-
 def _localised_validator(validator):
     def check(value):
         try:
             validator(value)
         except forms.ValidationError as exc:
-            raise forms.ValidationError(
-                [localised(m) for m in exc.messages], code=exc.code
-            ) from exc
+            raise forms.ValidationError(readable(exc), code=exc.code) from exc
 
     return check
 
@@ -114,7 +102,7 @@ class DeclarationForm(forms.Form):
         max_length=6,
         validators=[_localised_validator(validate_region_code)],
     )
-    industry = forms.ChoiceField(label=_("Industry"), choices=industry_choices)
+    industry = forms.ChoiceField(label=_("Industry"), choices=industries.CHOICES)
     employees = forms.IntegerField(label=_("Employees"), min_value=0)
     prior_year_revenue = forms.DecimalField(
         label=_("Prior-year revenue (yuan)"), min_value=0, max_digits=16, decimal_places=2

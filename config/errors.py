@@ -4,8 +4,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 
+class Bilingual(str):
+    """ "中文 / English" for readers of both (the API, the admin), keeping each half, so
+    a page shows its reader's half without splitting the text."""
+
+    def __new__(cls, zh: str, en: str):
+        text = super().__new__(cls, f"{zh} / {en}")
+        text.zh, text.en = zh, en
+        return text
+
+
 def bilingual(zh: str, en: str) -> str:
-    return f"{zh} / {en}"
+    return Bilingual(zh, en)
 
 
 class DomainError(Exception):
@@ -88,10 +98,18 @@ def _both_languages(error: ValidationError) -> str:
     from django.utils.translation import override
 
     with override("zh-hans"):
-        zh = "; ".join(error.messages)
+        zh = "; ".join(_half(e, "zh") for e in error.error_list)
     with override("en"):
-        en = "; ".join(error.messages)
+        en = "; ".join(_half(e, "en") for e in error.error_list)
     return zh if zh == en else bilingual(zh, en)
+
+
+def _half(error: ValidationError, language: str) -> str:
+    """One message in the active language: a gettext message translates itself, a
+    Bilingual one (a validator's) gives its half."""
+    if isinstance(error.message, Bilingual):
+        return getattr(error.message, language)
+    return str(error.message % error.params if error.params else error.message)
 
 
 def clean_bilingual(instance) -> None:

@@ -9,7 +9,8 @@ register = template.Library()
 
 @register.filter
 def local(value):
-    """'草稿 / draft' -> '草稿' or 'draft', by the current language."""
+    """A bilingual service message (config.errors.Bilingual) -> its half in the current
+    language; any other text as it is."""
     return localised(value) if value else value
 
 
