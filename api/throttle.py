@@ -19,6 +19,7 @@ httpapi draft; Reset is the seconds until the oldest bucket leaves the window); 
 also carries Retry-After, the seconds until enough requests have left for one more.
 """
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass
@@ -76,7 +77,10 @@ def take(ident, *, rate: str, now: float) -> tuple[bool, RateLimit]:
     counts = [int(earlier.get(name, 0)) for name in names[:-1]] + [mine]
     admitted = sum(counts) <= limit
     if not admitted:
-        cache.decr(names[-1])
+        # A refusal does not count (if the in-memory cache culled the bucket meanwhile,
+        # there is nothing to give back).
+        with contextlib.suppress(ValueError):
+            cache.decr(names[-1])
         counts[-1] -= 1
     next_edge = (current + 1) * width - now
     state = RateLimit(
