@@ -9,10 +9,6 @@ from company.models import Claim, Notification
 from vouchers.models import Application, Programme, Voucher
 from vouchers.services import codes
 
-# What a select offers before a choice is made: everything, said in words ("---------" is
-# django-filter's default).
-ALL = _("All")
-
 
 class SearchFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
@@ -35,7 +31,6 @@ class ProgrammeFilter(SearchFilterSet):
     settlement_mode = django_filters.ChoiceFilter(
         label=_("Settlement mode"),
         choices=Programme.SettlementMode.choices,
-        empty_label=ALL,
     )
     search_fields = ("name_zh", "name_en", "region_name", "code")
 
@@ -45,9 +40,7 @@ class ProgrammeFilter(SearchFilterSet):
 
 
 class ApplicationFilter(SearchFilterSet):
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Application.Status.choices, empty_label=ALL
-    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Application.Status.choices)
     search_fields = ("contract__number", "programme__name_zh", "programme__name_en")
 
     class Meta:
@@ -56,9 +49,7 @@ class ApplicationFilter(SearchFilterSet):
 
 
 class VoucherFilter(SearchFilterSet):
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Voucher.Status.choices, empty_label=ALL
-    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Voucher.Status.choices)
     search_fields = ("programme__name_zh", "programme__name_en")
     code_fields = ("code",)
 
@@ -68,9 +59,7 @@ class VoucherFilter(SearchFilterSet):
 
 
 class ClaimFilter(SearchFilterSet):
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Claim.Status.choices, empty_label=ALL
-    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Claim.Status.choices)
     search_fields = ("invoice_number",)
     code_fields = ("voucher__code",)
 
@@ -83,7 +72,6 @@ class NotificationFilter(SearchFilterSet):
     unread = django_filters.ChoiceFilter(
         label=_("Show"),
         choices=(("true", _("Unread")), ("false", _("Read"))),
-        empty_label=ALL,
         method="by_read",
     )
     search_fields = ("subject_zh", "subject_en")

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -334,6 +335,8 @@ LOGGING = {
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Every form renders with the site's Bootstrap layout and errors next to their field.
 FORM_RENDERER = "web.forms.SiteFormRenderer"
+# A filter's select before any choice (django-filter) says "All" (全部), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -12,7 +12,6 @@ class AwardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search (name or credit code)"), method="search")
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        empty_label=_("All"),
         choices=(
             ("notice", _("In public notice")),
             ("awarded", _("Awarded")),
