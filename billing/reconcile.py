@@ -89,7 +89,7 @@ def _sql(template: str, **extra) -> str:
         fen_value=money_sql.fen("j.value"),
         fen_left=money_sql.fen("(j.face_value - j.redeemed - j.released)"),
         fen_amount=money_sql.fen("j.amount"),
-        fen_prior=money_sql.fen("COALESCE(p.billed, 0)"),
+        fen_prior=money_sql.fen("COALESCE(j.billed, 0)"),
         subsidy=money_sql.yuan("r.subsidy_fen"),
         **extra,
     )
@@ -139,15 +139,25 @@ def _reconcile_chunk(
 
 
 # Every pending, non-correction record of the claimed vouchers, judged and priced in one
-# statement. `judged` gives the first reason that fails; `running` is one window pass
-# giving, in order, the contract's running billed total (after what was already redeemed
-# on it) and the running sum of shares. Amounts are >= 0, so the records within the
-# contract's value are a prefix of each voucher's order, and the running sum of shares of
-# a record in that prefix counts only records of the prefix: one pass serves both.
-APPLY_RECORDS = """
-WITH judged AS (
+# statement, into a temporary table. `judged` gives the first reason that fails; one
+# window pass over the records that fit (partitioned by voucher and by fitting, so the
+# others count in no sum) gives, in order, the contract's running billed total (after
+# what was already redeemed on it) and the running sum of shares. Amounts are >= 0, so
+# the records within the contract's value are a prefix of each voucher's order, and the
+# running sum of shares of a record in that prefix counts only records of the prefix:
+# one pass serves both. No CTE is joined to another by record id: with a voucher's whole
+# backlog in one chunk, a planner that guessed a few hundred rows for such a join picked
+# a nested loop over the CTE, quadratic in the backlog (200,000 records ran for minutes).
+PRICE_RECORDS = """
+WITH prior AS (
+    SELECT voucher_id, SUM(amount) AS billed FROM billing_usagerecord
+    WHERE voucher_id IN ({vouchers}) AND status = 'redeemed' AND corrects = ''
+    GROUP BY voucher_id
+),
+judged AS (
     SELECT r.id, r.amount, r.period_start, r.record_id, v.id AS voucher_id,
            c.id AS contract_id, c.value, v.rate, v.face_value, v.redeemed, v.released,
+           p.billed,
            CASE
              WHEN c.provider_status = 'disputed' THEN 'disputed_contract'
              WHEN v.status = 'revoked' THEN 'voucher_revoked'
@@ -162,33 +172,30 @@ WITH judged AS (
                THEN 'unit_price_outlier'
            END AS reason
     FROM vouchers_voucher v
+    LEFT JOIN prior p ON p.voucher_id = v.id
     JOIN vouchers_contract c ON c.id = v.contract_id
     JOIN billing_usagerecord r
       ON r.provider_id = c.provider_id AND r.contract_key = c.number_key
     LEFT JOIN billing_skuprice s ON s.provider_id = r.provider_id AND s.sku = r.sku
     WHERE v.id IN ({vouchers}) AND r.status = 'pending' AND r.corrects = ''
 ),
-prior AS (
-    SELECT voucher_id, SUM(amount) AS billed FROM billing_usagerecord
-    WHERE voucher_id IN ({vouchers}) AND status = 'redeemed' AND corrects = ''
-    GROUP BY voucher_id
-),
 running AS (
-    SELECT j.id, {fen_prior} + SUM({fen_amount}) OVER w AS billed_fen, {fen_value} AS value_fen,
+    SELECT j.id, j.voucher_id, j.contract_id, j.reason,
+           {fen_prior} + SUM({fen_amount}) OVER w AS billed_fen, {fen_value} AS value_fen,
            {share} AS share_fen, SUM({share}) OVER w AS cum_fen, {fen_left} AS left_fen
-    FROM judged j LEFT JOIN prior p ON p.voucher_id = j.voucher_id
-    WHERE j.reason IS NULL
-    WINDOW w AS (PARTITION BY j.voucher_id ORDER BY j.period_start, j.record_id {text_order}
-                 ROWS UNBOUNDED PRECEDING)
-),
-outcome AS (
-    SELECT j.id, j.voucher_id, j.contract_id,
-           COALESCE(j.reason, CASE WHEN p.billed_fen > p.value_fen
-                                   THEN 'contract_value_exceeded' END) AS reason,
-           {least}(p.left_fen, p.cum_fen) - {least}(p.left_fen, p.cum_fen - p.share_fen)
-             AS subsidy_fen
-    FROM judged j LEFT JOIN running p ON p.id = j.id
+    FROM judged j
+    WINDOW w AS (PARTITION BY j.voucher_id, j.reason IS NULL
+                 ORDER BY j.period_start, j.record_id {text_order} ROWS UNBOUNDED PRECEDING)
 )
+SELECT id, voucher_id, contract_id,
+       COALESCE(reason, CASE WHEN billed_fen > value_fen THEN 'contract_value_exceeded' END)
+         AS reason,
+       {least}(left_fen, cum_fen) - {least}(left_fen, cum_fen - share_fen) AS subsidy_fen
+FROM running
+"""
+# Then each record by its primary key, from the table of outcomes (analysed on
+# PostgreSQL first, so that the planner knows how many rows it holds).
+APPLY_RECORDS = """
 UPDATE billing_usagerecord
 SET status = CASE WHEN r.reason IS NULL THEN 'redeemed' ELSE 'exception' END,
     exception = r.reason,
@@ -197,16 +204,8 @@ SET status = CASE WHEN r.reason IS NULL THEN 'redeemed' ELSE 'exception' END,
     contract_id = r.contract_id,
     reconcile_run = %s,
     reconciled_at = %s
-FROM outcome r
+FROM reconcile_outcome r
 WHERE billing_usagerecord.id = r.id
-  -- The same rows again, found as `judged` found them (the pending records of the
-  -- chunk's contracts, by index): without it the planner hashes the whole table to
-  -- join by id, for every chunk, which grows faster than the table.
-  AND billing_usagerecord.status = 'pending'
-  AND EXISTS (
-    SELECT 1 FROM vouchers_voucher v JOIN vouchers_contract c ON c.id = v.contract_id
-    WHERE v.id IN ({vouchers}) AND c.provider_id = billing_usagerecord.provider_id
-      AND c.number_key = billing_usagerecord.contract_key)
 """
 
 
@@ -220,12 +219,24 @@ def _tune(cursor) -> None:
     cursor.execute("SET LOCAL synchronous_commit = off")
 
 
+def price_sql(marks: str) -> str:
+    """PRICE_RECORDS for the vouchers `marks` stands for (a placeholder each, twice)."""
+    return _sql(
+        PRICE_RECORDS, vouchers=marks, min_samples=OUTLIER_MIN_SAMPLES, factor=OUTLIER_FACTOR
+    )
+
+
 def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> None:
     marks = ", ".join(["%s"] * len(voucher_ids))
-    sql = _sql(
-        APPLY_RECORDS, vouchers=marks, min_samples=OUTLIER_MIN_SAMPLES, factor=OUTLIER_FACTOR
-    )
-    cursor.execute(sql, [*voucher_ids, *voucher_ids, run, _instant(now), *voucher_ids])
+    postgres = connection.vendor == "postgresql"
+    on_commit = "ON COMMIT DROP" if postgres else ""
+    create = f"CREATE TEMPORARY TABLE reconcile_outcome {on_commit} AS {price_sql(marks)}"
+    cursor.execute(create, [*voucher_ids, *voucher_ids])
+    if postgres:
+        cursor.execute("ANALYZE reconcile_outcome")
+    cursor.execute(_sql(APPLY_RECORDS), [run, _instant(now)])
+    # Dropped here too: inside an outer transaction (a test's) the commit is not yet.
+    cursor.execute("DROP TABLE reconcile_outcome")
 
 
 def _instant(now):

@@ -93,7 +93,16 @@ def test_its_report_replaces_its_own_section_and_keeps_the_history(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name", ["approvals", "billing_world", "ingest", "portal_pages", "public_board", "reconcile"]
+    "name",
+    [
+        "approvals",
+        "backlog",
+        "billing_world",
+        "ingest",
+        "portal_pages",
+        "public_board",
+        "reconcile",
+    ],
 )
 def test_every_benchmark_script_imports_what_it_uses(name):
     # A benchmark is run by hand, rarely: an import that a refactor broke would otherwise
