@@ -50,7 +50,7 @@ def busy_company(chengdu, alice, bob, centre, centre_engineer, company, noticed_
     voucher = approve_application(application=application, by=bob).voucher
     redeem(voucher=voucher, billed_amount=Decimal("10000.00"), by=centre_engineer)
     builders.submitted_application(programme=programme, entity=company, provider=centre)
-    file_claim(
+    claim = file_claim(
         entity=company,
         voucher=voucher,
         by=clerk,
@@ -69,7 +69,7 @@ def busy_company(chengdu, alice, bob, centre, centre_engineer, company, noticed_
         email="a.colleague.with.a.long.address@xinghe-intelligence.example",
     )
     scan_audit_trail()
-    return clerk
+    return clerk, voucher, claim
 
 
 LIST_PAGES = [
@@ -106,8 +106,13 @@ HIDDEN_SIDEWAYS = """() => [...document.querySelectorAll('.table-responsive, mai
 def test_every_list_page_fits_a_phone(
     phone_page, site_url, shot, check_a11y, busy_company, language
 ):
-    log_in(phone_page, site_url, busy_company, language)
-    for name, path in LIST_PAGES:
+    clerk, voucher, claim = busy_company
+    log_in(phone_page, site_url, clerk, language)
+    tables = [
+        ("voucher", f"/company/vouchers/{voucher.pk}/"),
+        ("claim", f"/company/claims/{claim.pk}/"),
+    ]
+    for name, path in LIST_PAGES + tables:
         phone_page.goto(site_url + path)
         shot(phone_page, f"{language}-{name}")
         check_a11y(phone_page)
