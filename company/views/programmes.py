@@ -23,8 +23,8 @@ NUMBERED_RULES = {"one_subsidy_per_contract"}
 
 
 def sample_estimate(request, programme, data) -> dict:
-    """ "Am I eligible?": the provider, value, accelerator and purpose typed on the
-    programme page, on a contract signed today that runs to the year's end."""
+    """The programme page's "Am I eligible?": the provider, value, accelerator and
+    purpose typed there, on a contract signed today that runs to the year's end."""
     form = ContractForm(data, programme=programme)
     form.is_valid()
     typed = {name: form.cleaned_data[name] for name in ESTIMATE_FIELDS if name in form.cleaned_data}

@@ -53,7 +53,7 @@ def test_the_estimate_finds_a_number_subsidised_already(
 
 def test_the_estimate_speaks_english(as_clerk_en, declaration, programme, centre):
     page = estimate(as_clerk_en, programme, provider=centre.pk, value="1000.00")
-    assert "To see the estimate, fill in:" in page and "Contract number" in page
+    assert "To see the estimate, fill in or correct:" in page and "Contract number" in page
 
 
 def test_the_programme_page_pre_fills_no_value(as_clerk, declaration, programme):
@@ -72,3 +72,12 @@ def test_am_i_eligible_judges_a_sample_contract_without_a_number(
     assert "¥61,728.39" in page
     assert "<html" not in page
     assert "示例合同" not in page and "未获其他补贴" not in page
+
+
+def test_a_contract_that_ends_before_it_starts_is_not_judged(
+    as_clerk, declaration, programme, centre
+):
+    backwards = {**CONTRACT, "service_end": "2024-02-01"}
+    page = estimate(as_clerk, programme, provider=centre.pk, **backwards)
+    assert 'data-testid="estimate-missing"' in page and "服务结束" in page
+    assert 'data-testid="estimate"' not in page
