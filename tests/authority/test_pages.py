@@ -161,3 +161,21 @@ def test_a_decided_application_shows_the_rules_as_filed_only(as_bob, application
     response = as_bob.get(f"/authority/applications/{application.pk}/")
     assert not response.context["judged_now"]
     assert "当前可获补贴" not in response.content.decode()
+
+
+def test_a_rule_judged_otherwise_today_is_shown_under_the_filed_one(as_bob, application, company):
+    declare_profile(
+        entity=company,
+        by=company.clerk,
+        declared_on=builders.TODAY,
+        fiscal_year=2023,
+        registered_region="510100",
+        industry="65",
+        employees=120,
+        prior_year_revenue=Decimal("5000000.00"),
+        is_startup=False,
+    )
+    response = as_bob.get(f"/authority/applications/{application.pk}/")
+    changed = [row for row in response.context["rules"] if row["changed"]]
+    assert [(row["filed"]["passed"], row["now"]["passed"]) for row in changed] == [(True, False)]
+    assert response.content.decode().count('data-testid="rule-now"') == 1
