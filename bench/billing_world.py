@@ -114,7 +114,7 @@ def _clone_vouchers(template: Voucher, copies: int) -> None:
     reserve = LedgerAccount.objects.get(voucher=template)
     available = ledger.available_account(template.programme)
     with connection.cursor() as cursor:
-        _clone(cursor, Contract, {"number": "'B-' || g", "number_key": "'b-' || g"},
+        _clone(cursor, Contract, {"number": "'B-' || g", "number_key": "'b-' || translate(g::text, '01', 'ol')"},
                'FROM "vouchers_contract" t, generate_series(2, %s::int) g WHERE t.id = %s', [copies + 1, contract.pk])  # fmt: skip
         _clone(cursor, Application, {"contract_id": "c.id"},
                'FROM "vouchers_application" t JOIN "vouchers_contract" c ON c.number LIKE %s AND c.id <> %s '
@@ -136,6 +136,8 @@ def _clone_vouchers(template: Voucher, copies: int) -> None:
         )
 
 
+# Keys as vouchers.contract_numbers.number_key writes them: the confusable skeleton
+# turns the digits 0 and 1 into o and l.
 GENERATE = """
 INSERT INTO billing_usagerecord (
     provider_id, record_id, contract_number, contract_key, period_start, period_end,
@@ -143,7 +145,8 @@ INSERT INTO billing_usagerecord (
     content_hash, status, reconcile_run, received_at)
 SELECT %(provider)s, 'r' || g,
        CASE WHEN (g * 7919) %% 997 < 10 THEN 'X-' ELSE 'B-' END || (1 + g %% %(vouchers)s::bigint),
-       CASE WHEN (g * 7919) %% 997 < 10 THEN 'x-' ELSE 'b-' END || (1 + g %% %(vouchers)s::bigint),
+       CASE WHEN (g * 7919) %% 997 < 10 THEN 'x-' ELSE 'b-' END
+           || translate((1 + g %% %(vouchers)s::bigint)::text, '01', 'ol'),
        d::timestamp AT TIME ZONE 'Asia/Shanghai', d::timestamp AT TIME ZONE 'Asia/Shanghai' + interval '1 hour',
        d, d, 'gpu-a800-hour', 'A800 GPU hours', 10, 'hour',
        round((1 + (g * 7919) %% 20000) / 100.0, 2), 'CNY', '', md5(g::text), 'pending', '', now()
