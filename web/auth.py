@@ -15,6 +15,8 @@ from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
+from axes.helpers import get_client_ip_address
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
@@ -40,9 +42,14 @@ def _stamp_login(sender, request, user, **kwargs):
 
 def password_is_right(request, password: str) -> bool:
     """Whether `password` is the signed-in user's, counted by axes like a sign-in (a
-    locked-out pair gets False, and the lock-out page from AxesMiddleware)."""
-    user = authenticate(request, username=request.user.get_username(), password=password)
-    return user is not None and user.pk == request.user.pk
+    locked-out pair gets False, and the lock-out page from AxesMiddleware); the right
+    one clears the pair's count, as a successful sign-in does (AXES_RESET_ON_SUCCESS)."""
+    username = request.user.get_username()
+    user = authenticate(request, username=username, password=password)
+    if user is None or user.pk != request.user.pk:
+        return False
+    axes_reset(ip=get_client_ip_address(request), username=username)
+    return True
 
 
 def is_recent(request) -> bool:

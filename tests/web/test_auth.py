@@ -223,6 +223,14 @@ def test_five_wrong_old_passwords_lock_out_the_password_change(client, clerk):
     assert clerk.check_password("pass")
 
 
+def test_the_right_confirmation_clears_the_count(client, clerk):
+    client.force_login(clerk)
+    for _attempt in range(4):
+        confirm(client, "nope")
+    assert confirm(client, "pass").status_code == 302
+    assert [confirm(client, "nope").status_code for _ in range(4)] == [200] * 4
+
+
 def test_failures_at_confirmation_and_at_sign_in_add_up(client, clerk):
     client.force_login(clerk)
     for _attempt in range(3):
