@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from authority import exports
 from authority.access import applications_of, officer_view
 from authority.filters import QueueFilter
 from authority.forms import BulkDecisionForm
-from authority.views.common import filtered_page, page_or_rows
+from authority.views.common import filtered, filtered_page, page_or_rows
 from company.errors import localised, pick
 from config.errors import DomainError
 from vouchers.models import Application, FirstApproval
@@ -19,21 +20,21 @@ from web.auth import recent_login_required, safe_next
 
 QUEUE_ROWS = ("programme", "entity", "contract__provider", "declaration")
 PRIMARY_FILTERS = ("q", "status", "programme", "provider")
+QUEUE_DEFAULTS = {"status": "submitted"}
 
 
 def _waiting(request):
     return applications_of(request).filter(status=Application.Status.SUBMITTED)
 
 
+def _queue_rows(request):
+    return applications_of(request).select_related(*QUEUE_ROWS).order_by("submitted_at", "pk")
+
+
 @officer_view
 def queue(request):
-    rows = (
-        applications_of(request)
-        .select_related(*QUEUE_ROWS)
-        .annotate(awaiting_second=_awaiting_second_reviewer())
-        .order_by("submitted_at", "pk")
-    )
-    context = filtered_page(request, QueueFilter, rows, defaults={"status": "submitted"})
+    rows = _queue_rows(request).annotate(awaiting_second=_awaiting_second_reviewer())
+    context = filtered_page(request, QueueFilter, rows, defaults=QUEUE_DEFAULTS)
     context["counts"] = _status_counts(request)
     # The filters a reviewer uses daily stay in view; the rest fold away on a phone.
     context["primary_filters"] = PRIMARY_FILTERS
@@ -44,6 +45,14 @@ def queue(request):
     )
     context["bulk"] = BulkDecisionForm(waiting=_waiting(request))
     return render(request, page_or_rows(request, "authority/queue.html"), context)
+
+
+@officer_view
+def queue_csv(request):
+    """The queue as filtered on the page, every matching row (not only this page's)."""
+    _, found = filtered(request, QueueFilter, _queue_rows(request), defaults=QUEUE_DEFAULTS)
+    rows = exports.queue_rows(found)
+    return exports.streamed_csv(rows, columns=exports.QUEUE_COLUMNS, filename="queue.csv")
 
 
 def _awaiting_second_reviewer():

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from authority import exports
 from authority.access import get_voucher_for_user, officer_view, vouchers_of
 from authority.filters import VoucherFilter
 from authority.forms import RevokeForm
-from authority.views.common import filtered_page, page_or_rows
+from authority.views.common import filtered, filtered_page, page_or_rows
 from company.views.common import run_service
 from vouchers.services.closing import revoke_voucher
 from web.auth import recent_login_required
@@ -15,11 +16,21 @@ from web.auth import recent_login_required
 VOUCHER_ROWS = ("programme", "entity", "provider", "contract")
 
 
+def _voucher_rows(request):
+    return vouchers_of(request).select_related(*VOUCHER_ROWS).order_by("-pk")
+
+
 @officer_view
 def vouchers(request):
-    rows = vouchers_of(request).select_related(*VOUCHER_ROWS).order_by("-pk")
-    context = filtered_page(request, VoucherFilter, rows)
+    context = filtered_page(request, VoucherFilter, _voucher_rows(request))
     return render(request, page_or_rows(request, "authority/vouchers.html"), context)
+
+
+@officer_view
+def vouchers_csv(request):
+    _, found = filtered(request, VoucherFilter, _voucher_rows(request))
+    rows = exports.voucher_rows(found)
+    return exports.streamed_csv(rows, columns=exports.VOUCHER_COLUMNS, filename="vouchers.csv")
 
 
 def _voucher_context(request, found, form=None) -> dict:

@@ -48,8 +48,10 @@ def pages(application, voucher, evidence) -> list[str]:
     return [
         "/authority/",
         "/authority/queue/",
+        "/authority/queue.csv",
         f"/authority/applications/{application.pk}/",
         "/authority/vouchers/",
+        "/authority/vouchers.csv",
         f"/authority/vouchers/{voucher.pk}/",
         f"/authority/declarations/{evidence.pk}/evidence/",
     ]
