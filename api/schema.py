@@ -165,7 +165,8 @@ def add_error_responses(result, generator, request, public):
     error = {
         "description": "error: 400 bad input, 401 key or signature, 404 not found or not "
         "yours, 405, 406, 413 too large, 415 media type, 422 idempotency key reused, "
-        "429 throttled",
+        "429 throttled (with Retry-After). Every answer to a key carries RateLimit-Limit, "
+        "RateLimit-Remaining and RateLimit-Reset (seconds).",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
     for path, operations in result.get("paths", {}).items():
