@@ -157,3 +157,18 @@ def test_the_queue_marks_an_application_awaiting_a_second_reviewer(as_carol, thr
         row.pk: row.awaiting_second for row in as_carol.get("/authority/queue/").context["page"]
     }
     assert rows == {three[0].pk: False, three[1].pk: True, three[2].pk: False}
+
+
+def test_a_voucher_in_public_notice_says_until_when(as_bob, chengdu, alice, centre, company, carol):
+    noticed = builders.programme(
+        authority=chengdu,
+        manager=alice,
+        providers=[centre],
+        code="noticed-2024",
+        public_notice_days=7,
+    )
+    application = builders.submitted_application(programme=noticed, entity=company, provider=centre)
+    voucher = approve_application(application=application, by=carol).voucher
+    page = as_bob.get("/authority/vouchers/?status=public_notice").content.decode()
+    assert 'data-testid="notice-ends"' in page
+    assert voucher.notice_ends_on.strftime("%Y年%-m月%-d日") in page
