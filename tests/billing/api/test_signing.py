@@ -196,3 +196,17 @@ def test_a_multipart_upload_is_verified_over_the_body_as_sent(api, signing_secre
 
     assert upload(signature(body)).status_code == 202
     assert upload(signature(body.replace(b"record_id", b"record_ie"))).status_code == 401
+
+
+def test_a_streamed_usage_file_sent_again_with_its_signature_is_refused(
+    settings, api, signing_secret, contract
+):
+    csv = b"record_id,contract_number,period_start,period_end,amount,currency\n"
+    headers = {"X-Signature": signed(signing_secret, csv, path="/api/v1/usage-files")}
+
+    first = api.post("/api/v1/usage-files", csv, content_type="text/csv", headers=headers)
+    again = api.post("/api/v1/usage-files", csv, content_type="text/csv", headers=headers)
+
+    assert (first.status_code, again.status_code) == (202, 401)
+    assert list(UsageFile.objects.values_list("pk", flat=True)) == [first.json()["id"]]
+    assert len(list(Path(settings.USAGE_FILE_ROOT).rglob("*.csv"))) == 1
