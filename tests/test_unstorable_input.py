@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from accounts.services import declare_profile, register_entity
 from company.services.claims import file_claim
@@ -15,6 +17,7 @@ from tests import builders
 from tests.company.conftest import upload
 from tests.test_input_gaps import declaration, entity_fields
 from tests.test_invalid_input import contract_fields, programme_fields, rejected
+from vouchers.models import Programme
 from vouchers.services.applications import approve_application, reject_application
 from vouchers.services.closing import revoke_voucher
 from vouchers.services.contracts import answer_contract, register_contract
@@ -131,3 +134,11 @@ def test_a_minimum_award_above_the_whole_budget_is_refused(application, chengdu,
 
     equal = programme_fields(chengdu, min_award=Decimal("500000.00"), **terms)
     assert create_programme(by=alice, fields=equal, rules=builders.CHENGDU_RULES)
+
+
+def test_the_database_refuses_a_minimum_award_above_the_budget(programme):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        # No annual cap, so only the budget stands above the minimum award.
+        Programme.objects.filter(pk=programme.pk).update(
+            annual_cap=None, min_award=F("total_budget") + 1
+        )

@@ -111,6 +111,10 @@ class Programme(models.Model):
                 name="programme_min_award_within_cap",
             ),
             models.CheckConstraint(
+                condition=Q(min_award__isnull=True) | Q(min_award__lte=F("total_budget")),
+                name="programme_min_award_within_budget",
+            ),
+            models.CheckConstraint(
                 condition=Q(claim_share_cap__isnull=True)
                 | Q(claim_share_cap__gt=0, claim_share_cap__lte=1),
                 name="programme_share_cap_in_range",
