@@ -111,15 +111,18 @@ def _parse_amounts(claim: Claim, invoice_amount, amount) -> list[DomainError]:
 
 def _refusals(claim: Claim, voucher: Voucher, *, refused: list) -> list[DomainError]:
     errors = _amount_refusals(claim, voucher) + _date_refusals(claim, voucher.contract)
-    if any(error.field == "invoice_number" for error in refused):
-        pass  # unstorable: not even looked up
-    elif not claim.invoice_key:
-        errors.append(
-            DomainError("invoice_number", "发票号码不能为空", "the invoice number is blank")
-        )
-    elif Claim.objects.filter(entity=claim.entity, invoice_key=claim.invoice_key).exists():
-        errors.append(_duplicate_invoice())
+    # A number already refused as unstorable is not even looked up: the query would fail.
+    if not any(error.field == "invoice_number" for error in refused):
+        errors += _invoice_number_refusals(claim)
     return errors
+
+
+def _invoice_number_refusals(claim: Claim) -> list[DomainError]:
+    if not claim.invoice_key:
+        return [DomainError("invoice_number", "发票号码不能为空", "the invoice number is blank")]
+    if Claim.objects.filter(entity=claim.entity, invoice_key=claim.invoice_key).exists():
+        return [_duplicate_invoice()]
+    return []
 
 
 def _amount_refusals(claim: Claim, voucher: Voucher) -> list[DomainError]:
