@@ -68,7 +68,7 @@ def vouchers_of(request):
 
 
 def get_application_for_user(request, pk):
-    related = ("programme", "entity", "contract", "contract__provider", "declaration")
+    related = ("programme", "entity", "contract", "contract__provider", "declaration", "decided_by")
     return get_object_or_404(applications_of(request).select_related(*related), pk=pk)
 
 

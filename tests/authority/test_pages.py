@@ -162,7 +162,11 @@ def test_a_decided_application_shows_the_rules_as_filed_only(as_bob, application
     approve_application(application=application, by=carol)
     response = as_bob.get(f"/authority/applications/{application.pk}/")
     assert not response.context["judged_now"]
-    assert "当前可获补贴" not in response.content.decode()
+    page = response.content.decode()
+    assert "当前可获补贴" not in page
+    assert 'data-testid="decided-by"' in page
+    assert (carol.display_name or carol.username) in page
+    assert f"/authority/vouchers/{application.voucher.pk}/" in page
 
 
 def test_a_rule_judged_otherwise_today_is_shown_under_the_filed_one(as_bob, application, company):
