@@ -162,9 +162,14 @@ def _row_error(line: int, error) -> dict:
 
 def stuck_files(*, now, include_queued: bool) -> list[int]:
     """Files to queue again: running with a stale heartbeat (the worker died) and, when
-    asked, queued for over a minute (the message may be lost; a second delivery finds
-    the file claimed or done and does nothing)."""
-    stuck = _dead(now)
+    asked, queued for over a minute (the message may be lost). A second delivery finds
+    the file claimed or done and does nothing."""
+    dead = list(UsageFile.objects.filter(_dead(now)).values_list("pk", flat=True))
+    # Queued again: the next sweep sees it waiting for a worker, not dead, and so does
+    # not queue it once more while it waits its turn.
+    UsageFile.objects.filter(_dead(now), pk__in=dead).update(status=UsageFile.Status.QUEUED)
+    lost = []
     if include_queued:
-        stuck |= Q(status=UsageFile.Status.QUEUED, created_at__lt=now - timedelta(minutes=1))
-    return list(UsageFile.objects.filter(stuck).order_by("pk").values_list("pk", flat=True))
+        waiting = Q(status=UsageFile.Status.QUEUED, created_at__lt=now - timedelta(minutes=1))
+        lost = UsageFile.objects.filter(waiting).exclude(pk__in=dead).values_list("pk", flat=True)
+    return sorted([*dead, *lost])

@@ -107,6 +107,18 @@ def test_the_sweeper_requeues_only_stuck_files(
 
     assert found == ([june_file.pk] if requeued else [])
     assert delay.call_count == int(requeued)
+    if requeued:  # waiting for a worker again
+        assert UsageFile.objects.get(pk=june_file.pk).status == "queued"
+
+
+def test_a_requeued_file_is_not_queued_again_while_it_waits_its_turn(june_file):
+    age(june_file, status="running", heartbeat_seconds_ago=31, created_seconds_ago=600)
+    with mock.patch.object(tasks.process_usage_file, "delay") as delay:
+        first = tasks.requeue_stuck_files()
+        with mock.patch.object(tasks, "_queue_is_empty", return_value=False):
+            second = tasks.requeue_stuck_files()
+
+    assert (first, second, delay.call_count) == ([june_file.pk], [], 1)
 
 
 def test_queued_files_wait_their_turn_while_the_queue_is_busy(june_file):
