@@ -62,6 +62,8 @@ LEDGER_CLAWBACK = "ledger.clawback"
 # Billing
 USAGE_EXCEPTION_ACCEPTED = "usage_exception.accepted"
 USAGE_EXCEPTION_REJECTED = "usage_exception.rejected"
+# A correction's original arrived: its unknown_original case closes, it is reconciled again.
+USAGE_EXCEPTION_SUPERSEDED = "usage_exception.superseded"
 SETTLEMENT_BUILD = "settlement.build"
 SETTLEMENT_APPROVE = "settlement.approve"
 SETTLEMENT_PAY = "settlement.pay"

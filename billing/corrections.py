@@ -7,7 +7,13 @@ left on the voucher plus what the original already earned) and what the original
 earlier corrections earned, so it may be negative. Corrections are rare, so they are
 applied one by one after the chunk's set-wise pass, in (period_start, record_id) order.
 A correction of an unknown record, or of one that earned nothing (an exception, rejected,
-another voucher's), becomes an exception `unknown_original`.
+another voucher's), becomes an exception `unknown_original`. That is not final: when its
+original is redeemed later (it was sent after the correction), the chunk that redeems it
+closes the case as superseded, puts the correction back to pending and applies it after
+its original, as if both had come together. Of several corrections of one record the one
+last in (period_start, record_id) order sets the amount, whichever came last: a
+correction that sorts before one already applied changes nothing. So the ledger does not
+depend on the order in which a provider's corrections and originals arrive.
 
 A correction that takes subsidy back moves it from the provider's redeemed account
 (programme x provider) to the voucher's reserve. Once the provider's statement is paid
@@ -22,6 +28,10 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Q
 
+from audit import actions
+from audit import services as audit
+from billing.models import ReconciliationException, UsageRecord
+from vouchers import money_sql
 from vouchers.models import LedgerAccount, Voucher
 from vouchers.money import from_db, rate_from_db, share_of
 
@@ -70,6 +80,7 @@ WHERE id = %s
 
 
 def apply(cursor, *, voucher_ids: list[int], run: str, now) -> None:
+    _reopen_stranded(cursor, voucher_ids, now)
     cursor.execute(
         PENDING_CORRECTIONS.format(vouchers=", ".join(["%s"] * len(voucher_ids))), voucher_ids
     )
@@ -78,6 +89,40 @@ def apply(cursor, *, voucher_ids: list[int], run: str, now) -> None:
         _lock_redeemed_accounts(voucher_ids)
     for row in rows:
         _apply_one(cursor, row, run, now)
+
+
+# Corrections left as `unknown_original` whose original is now redeemed on one of the
+# chunk's vouchers (this run or an earlier one).
+STRANDED = """
+SELECT r.id FROM billing_usagerecord r
+JOIN billing_usagerecord o ON o.provider_id = r.provider_id AND o.record_id = r.corrects
+WHERE r.status = 'exception' AND r.exception = 'unknown_original' AND r.corrects <> ''
+  AND o.status = 'redeemed' AND o.corrects = '' AND o.voucher_id IN ({vouchers})
+"""
+
+
+def _reopen_stranded(cursor, voucher_ids: list[int], now) -> None:
+    """Put the stranded corrections back to pending, closing their open cases as
+    superseded (audited): apply() then prices them after their originals."""
+    cursor.execute(STRANDED.format(vouchers=", ".join(["%s"] * len(voucher_ids))), voucher_ids)
+    ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        return
+    UsageRecord.objects.filter(pk__in=ids).update(
+        status=UsageRecord.Status.PENDING, exception=None, reconcile_run="", reconciled_at=None
+    )
+    cases = ReconciliationException.objects.select_for_update().filter(
+        record_id__in=ids, status=ReconciliationException.Status.OPEN
+    )
+    for case in cases.select_related("record").order_by("pk"):
+        case.supersede()
+        case.decided_at = now
+        case.save(update_fields=["status", "decided_at"])
+        audit.record(
+            actor=None, action=actions.USAGE_EXCEPTION_SUPERSEDED, obj=case,
+            before={"status": ReconciliationException.Status.OPEN, "reason": case.reason},
+            after={"status": case.status, "record": case.record.record_id},
+        )  # fmt: skip
 
 
 def _lock_redeemed_accounts(voucher_ids: list[int]) -> None:
@@ -108,12 +153,32 @@ def _apply_one(cursor, row, run: str, now) -> None:
         return
     cursor.execute(EARNED, [pk, original, original])
     earned, billed = (from_db(value) for value in cursor.fetchone())
+    amount = _latest_amount(cursor, pk, amount)
     left = from_db(remainder) - from_db(_scalar(cursor, TAKEN_IN_RUN, [voucher_id, run]))
-    target = min(share_of(from_db(amount), rate_from_db(rate)), left + earned)
+    target = min(share_of(amount, rate_from_db(rate)), left + earned)
     if target - earned < 0 and earned - target > _room(cursor, voucher_id, run):
         settle("exception", "clawback_needed")
         return
-    settle("redeemed", None, target - earned, from_db(amount) - billed)
+    settle("redeemed", None, target - earned, amount - billed)
+
+
+# The amount of a correction of the same record already applied that comes after this
+# one in (period_start, record_id) order: it, not this one, is the record's last word.
+LATER_CORRECTION = """
+SELECT l.amount FROM billing_usagerecord c
+JOIN billing_usagerecord l ON l.provider_id = c.provider_id AND l.corrects = c.corrects
+WHERE c.id = %s AND l.status = 'redeemed'
+  AND (l.period_start > c.period_start
+       OR (l.period_start = c.period_start AND l.record_id {text_order} > c.record_id))
+ORDER BY l.period_start DESC, l.record_id {text_order} DESC
+LIMIT 1
+"""
+
+
+def _latest_amount(cursor, pk: int, amount) -> Decimal:
+    cursor.execute(LATER_CORRECTION.format(text_order=money_sql.text_order()), [pk])
+    later = cursor.fetchone()
+    return from_db(later[0] if later else amount)
 
 
 def _room(cursor, voucher_id: int, run: str) -> Decimal:

@@ -247,12 +247,16 @@ OPEN_EXCEPTIONS = """
 INSERT INTO billing_reconciliationexception (record_id, reason, status, created_at, note)
 SELECT id, exception, 'open', %s, '' FROM billing_usagerecord
 WHERE reconcile_run = %s AND status = 'exception' {scope}
-ON CONFLICT (record_id) DO NOTHING
+ON CONFLICT (record_id) DO UPDATE
+SET status = 'open', reason = excluded.reason, created_at = excluded.created_at, decided_at = NULL
+WHERE billing_reconciliationexception.status = 'superseded'
 """
 
 
 def _open_exceptions(cursor, run: str, now, voucher_ids: list[int] | None) -> None:
-    """One open exception per record that did not fit (a re-run adds none twice)."""
+    """One open exception per record that did not fit (a re-run adds none twice); a
+    correction reconciled again after its original that still does not fit opens its
+    superseded case again."""
     if voucher_ids:
         scope = f"AND voucher_id IN ({', '.join(['%s'] * len(voucher_ids))})"
         cursor.execute(OPEN_EXCEPTIONS.format(scope=scope), [_instant(now), run, *voucher_ids])

@@ -133,7 +133,8 @@ def approve_settlement(*, settlement: Settlement, by) -> Settlement:
     require(by, "billing.approve_settlement", settlement)
     with transaction.atomic():
         settlement = _locked(settlement, Settlement.Status.DRAFT)
-        settlement.status, settlement.approved_by = Settlement.Status.APPROVED, by
+        settlement.approve()
+        settlement.approved_by = by
         _note_step(settlement, by, "approve", Settlement.Status.DRAFT)
         settlement.save(update_fields=["status", "approved_by", "approvals", "updated_at"])
     return settlement
@@ -154,7 +155,8 @@ def pay_settlement(*, settlement: Settlement, by) -> Settlement:
                 "total_subsidy", "结算金额为负，不能付款", "a negative statement cannot be paid",
                 code="negative_total",
             )  # fmt: skip
-        settlement.status, settlement.paid_by = Settlement.Status.PAID, by
+        settlement.pay()
+        settlement.paid_by = by
         _note_step(settlement, by, "pay", Settlement.Status.APPROVED)
         settlement.save(update_fields=["status", "paid_by", "approvals", "updated_at"])
         if settlement.total_subsidy > 0:

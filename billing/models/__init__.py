@@ -7,13 +7,15 @@ stands.  A record may name the record it `corrects`; the correction adjusts the 
 and never edits the original.
 
 Record states: pending -> redeemed | exception; exception -> redeemed (a reviewer
-accepts it) | rejected (a reviewer rejects it).  Reconciliation (billing/reconcile.py)
+accepts it) | rejected (a reviewer rejects it) | pending (a correction whose original
+arrived after it, reconciled again after its original).  A ReconciliationException moves
+open -> accepted | rejected | superseded (django-fsm-2 transitions).  Reconciliation (billing/reconcile.py)
 moves pending records, per voucher and in order of (period_start, record_id), from the
 voucher's reserve to the programme's redeemed account of that provider; a record that
 does not fit becomes a **ReconciliationException** with a reason code.
 
 A **Settlement** is a monthly statement per provider and programme: draft -> approved
--> paid.  Each **SettlementLine** is one redeemed record (a record is on at most one
+-> paid (django-fsm-2 transitions).  Each **SettlementLine** is one redeemed record (a record is on at most one
 statement, a unique key); payment moves the statement's subsidy redeemed -> paid.
 
 Invariants and where the database holds them:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_fsm import FSMField, transition
 
 from billing.models.usage import UsageRecord
 
@@ -47,12 +48,15 @@ class ReconciliationException(models.Model):
         OPEN = "open", pgettext_lazy("exception status", "Open")
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
+        # A correction's original arrived after it: the record went back to pending and
+        # the next reconcile applied it after its original (billing/corrections.py).
+        SUPERSEDED = "superseded", _("Superseded: its original arrived")
 
     record = models.OneToOneField(
         UsageRecord, on_delete=models.PROTECT, related_name="exception_case"
     )
     reason = models.CharField(max_length=40, choices=Reason.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = FSMField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -67,3 +71,15 @@ class ReconciliationException(models.Model):
 
     def __str__(self):
         return f"{self.record} {self.reason} {self.status}"
+
+    @transition(field=status, source=Status.OPEN, target=Status.ACCEPTED)
+    def accept(self):
+        pass
+
+    @transition(field=status, source=Status.OPEN, target=Status.REJECTED)
+    def reject(self):
+        pass
+
+    @transition(field=status, source=Status.OPEN, target=Status.SUPERSEDED)
+    def supersede(self):
+        pass

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 from accounts.models import Provider
 from billing.models.usage import UsageRecord
@@ -20,7 +21,7 @@ class Settlement(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="settlements")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="settlements")
     period = models.CharField(max_length=7)  # "YYYY-MM"
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = FSMField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     total_billed = MoneyField(default=0)
     total_subsidy = MoneyField(default=0)
     # [{"by": user id, "role": ..., "at": iso time, "step": "approve" | "pay"}]
@@ -50,6 +51,14 @@ class Settlement(models.Model):
 
     def __str__(self):
         return f"{self.provider} · {self.programme.code} · {self.period}"
+
+    @transition(field=status, source=Status.DRAFT, target=Status.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=status, source=Status.APPROVED, target=Status.PAID)
+    def pay(self):
+        pass
 
 
 class SettlementLine(models.Model):

@@ -65,7 +65,11 @@ def resolve_exception(*, exception: ReconciliationException, decision: str, by, 
 
 
 def _decide(exception, decision, by, note, voucher) -> None:
-    exception.status, exception.decided_by, exception.note = decision, by, note
+    if decision == Decision.ACCEPTED:
+        exception.accept()
+    else:
+        exception.reject()
+    exception.decided_by, exception.note = by, note
     exception.decided_at = timezone.now()
     exception.save(update_fields=["status", "decided_by", "decided_at", "note"])
     audit.record(

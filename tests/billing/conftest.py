@@ -13,6 +13,7 @@ from billing.models import UsageRecord
 from billing.records import parse_records
 from tests import builders
 from vouchers.models import LedgerEntry, Voucher
+from vouchers.money import from_db
 from vouchers.services.applications import approve_application
 from vouchers.services.ledger_check import check_ledger
 
@@ -75,8 +76,10 @@ def redeemed_by_entries(voucher) -> Decimal:
     out = entries.filter(kind=LedgerEntry.Kind.REDEEM, debit__voucher=voucher)
     back = entries.filter(kind=LedgerEntry.Kind.TAKE_BACK, credit__voucher=voucher)
     assert not entries.filter(kind=LedgerEntry.Kind.REDEEM, credit__voucher=voucher).exists()
-    total = (out.aggregate(s=Sum("amount"))["s"] or 0) - (back.aggregate(s=Sum("amount"))["s"] or 0)
-    return Decimal(total)
+    total = from_db(out.aggregate(s=Sum("amount"))["s"]) - from_db(
+        back.aggregate(s=Sum("amount"))["s"]
+    )
+    return total
 
 
 def assert_ledger_holds(programme) -> None:
@@ -84,9 +87,12 @@ def assert_ledger_holds(programme) -> None:
     its REDEEM entries and its record subsidies, and never exceeds its face value."""
     assert check_ledger(programmes=[programme]).problems == []
     for voucher in Voucher.objects.filter(programme=programme):
-        subsidies = UsageRecord.objects.filter(voucher=voucher, status="redeemed").aggregate(
-            s=Sum("subsidy")
-        )["s"] or Decimal(0)
+        # SQLite adds money as binary floats: a sum is read back to the fen.
+        subsidies = from_db(
+            UsageRecord.objects.filter(voucher=voucher, status="redeemed").aggregate(
+                s=Sum("subsidy")
+            )["s"]
+        )
         assert voucher.redeemed == redeemed_by_entries(voucher) == subsidies
         assert voucher.redeemed + voucher.released <= voucher.face_value
         assert voucher.reserve_account.balance == voucher.remaining

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Case, F, Sum, Value, When
 
 from vouchers.models import CapUsage, LedgerAccount, LedgerEntry, Programme, Voucher
+from vouchers.money import from_db
 
 ZERO = Decimal("0.00")
 
@@ -102,7 +103,7 @@ def _vouchers(programme: Programme, vouchers: list[Voucher]) -> list[str]:
         .annotate(total=Sum(away_from_reserve))
     )
     for voucher_id, kind, total in signed.order_by():
-        totals[voucher_id, kind] += total
+        totals[voucher_id, kind] += from_db(total)
     problems = []
     for v in vouchers:
         for field, kind in (("face_value", Kind.COMMIT), ("redeemed", Kind.REDEEM)):
