@@ -12,9 +12,12 @@ from django.utils import translation
 
 from accounts import industries
 from accounts.models import Entity
+from billing.models import ReconciliationException
 from company.errors import add_service_error
 from company.forms import CreditCodeField
+from company.models import Claim
 from config.errors import bilingual, clean_bilingual
+from vouchers.models import Voucher
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,11 +75,20 @@ def test_industry_labels_follow_the_reader():
         assert str(label).startswith("65 Software")
 
 
-def test_choice_labels_are_msgids():
+@pytest.mark.parametrize(
+    "label, english, chinese",
+    [
+        (Entity.Kind.ENTERPRISE.label, "Enterprise", "企业"),
+        (Claim.Status.PAID.label, "Paid", "已兑付"),  # not the paid-on column's 兑付时间
+        (ReconciliationException.Status.OPEN.label, "Open", "待处理"),  # not the button's 查看
+        (Voucher.Status.PUBLIC_NOTICE.label, "In public notice", "公示中"),
+    ],
+)
+def test_choice_labels_are_msgids(label, english, chinese):
     with translation.override("en"):
-        assert str(Entity.Kind.ENTERPRISE.label) == "Enterprise"
+        assert str(label) == english
     with translation.override("zh-hans"):
-        assert str(Entity.Kind.ENTERPRISE.label) == "企业"
+        assert str(label) == chinese
 
 
 def test_no_code_splits_text_at_a_slash():
