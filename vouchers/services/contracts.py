@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.permissions import require
+from audit import actions
 from audit import services as audit
 from config.errors import DomainError, clean_bilingual, clean_text
 from vouchers.models import Contract, Voucher
@@ -34,7 +35,7 @@ def register_contract(*, entity, provider, by, **fields) -> Contract:
 def _audit_registration(contract: Contract, by) -> None:
     audit.record(
         actor=by,
-        action="contract.register",
+        action=actions.CONTRACT_REGISTER,
         obj=contract,
         after={
             "number": contract.number,
@@ -79,7 +80,7 @@ def answer_contract(
         contract.save()
         audit.record(
             actor=by,
-            action=f"contract.{contract.provider_status}",
+            action=actions.CONTRACT_BY_STATUS[contract.provider_status],
             obj=contract,
             before=before,
             after={**_answer(contract), "via": str(by)},
