@@ -12,9 +12,10 @@ function pass. Money is computed in whole fen (exact on both backends), with the
 expressions of vouchers/money_sql.py.
 
 Work is claimed per voucher: `SELECT ... FOR UPDATE SKIP LOCKED` on a chunk of vouchers
-with pending records, then one transaction moves the chunk: one UPDATE classifies and
-prices every pending record of those vouchers, corrections are applied (billing/
-corrections.py), and the ledger, vouchers and audit follow set-wise. Several workers
+with pending records, then one transaction moves the chunk: one statement classifies and
+prices every pending record of those vouchers into a temporary table and one UPDATE
+writes the records from it, corrections are applied (billing/corrections.py), and the
+chunk's moves go to the ledger set-wise (billing/reconcile_ledger.py, ledger.post). Several workers
 take different chunks; a crash rolls the chunk back and a re-run does it again, so the
 records, redemptions and ledger come out the same. Lock order as everywhere: voucher
 rows, then their reserve accounts, then the programme's redeemed accounts in id order. A

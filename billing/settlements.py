@@ -29,7 +29,7 @@ from audit import services as audit
 from billing.models import Settlement, UsageRecord
 from config.errors import DomainError
 from vouchers import money_sql
-from vouchers.models import LedgerAccount, LedgerEntry
+from vouchers.models import LedgerEntry
 from vouchers.services import ledger
 
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -162,20 +162,8 @@ def pay_settlement(*, settlement: Settlement, by) -> Settlement:
         if settlement.total_subsidy > 0:
             ledger.transfer(
                 debit=ledger.redeemed_account(settlement.programme_id, settlement.provider_id),
-                credit=paid_account(settlement.programme_id, settlement.provider_id),
+                credit=ledger.paid_account(settlement.programme_id, settlement.provider_id),
                 amount=settlement.total_subsidy, kind=LedgerEntry.Kind.PAY, by=by,
                 reference=f"settlement:{settlement.pk}",
             )  # fmt: skip
     return settlement
-
-
-def paid_account(programme_id: int, provider_id: int) -> LedgerAccount:
-    account, _ = LedgerAccount.objects.get_or_create(
-        key=ledger.account_key(programme_id, LedgerAccount.Kind.PAID, f"provider{provider_id}"),
-        defaults={
-            "programme_id": programme_id,
-            "kind": LedgerAccount.Kind.PAID,
-            "provider_id": provider_id,
-        },
-    )
-    return account

@@ -85,6 +85,19 @@ def redeemed_account(programme_id: int, provider_id: int) -> LedgerAccount:
     return account
 
 
+def paid_account(programme_id: int, provider_id: int) -> LedgerAccount:
+    """What the programme has paid the provider (settlement payments)."""
+    account, _ = LedgerAccount.objects.get_or_create(
+        key=account_key(programme_id, LedgerAccount.Kind.PAID, f"provider{provider_id}"),
+        defaults={
+            "programme_id": programme_id,
+            "kind": LedgerAccount.Kind.PAID,
+            "provider_id": provider_id,
+        },
+    )
+    return account
+
+
 def fund_programme(*, programme: Programme, by) -> None:
     """Open the programme's accounts and move its budget in from its funding sources."""
     available = LedgerAccount.objects.create(
