@@ -50,18 +50,46 @@ def _pg_statements(table: str) -> list[str]:
     ]
 
 
-def _sqlite_statements(table: str) -> list[str]:
-    return [
-        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+def _sqlite_statements(table: str, unique_keys: list[list[str]]) -> list[str]:
+    refuse = f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+    statements = [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table} {refuse}"
         for verb in ("UPDATE", "DELETE")
     ]
+    # REPLACE deletes the row holding a key without firing DELETE triggers unless the
+    # connection turned recursive_triggers on (ours do, settings); this covers the others:
+    # an INSERT that meets a row with one of the table's unique keys is refused.
+    clashes = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {table} WHERE "
+        + " AND ".join(f'"{column}" = NEW."{column}"' for column in key)
+        + ")"
+        for key in unique_keys
+    )
+    statements.append(
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
+        f"WHEN {clashes} {refuse}"
+    )
+    return statements
+
+
+def _sqlite_unique_keys(schema_editor, table: str) -> list[list[str]]:
+    """The table's primary key and the columns of each full unique index."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA table_info({table})")
+        keys = [[row[1] for row in cursor.fetchall() if row[5]]]
+        cursor.execute(f"PRAGMA index_list({table})")
+        unique = [row[1] for row in cursor.fetchall() if row[2] and not row[4]]
+        for index in unique:
+            cursor.execute(f'PRAGMA index_info("{index}")')
+            keys.append([row[2] for row in cursor.fetchall()])
+    return [key for key in keys if key]
 
 
 def protect(*tables: str) -> migrations.RunPython:
-    """A migration operation: refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL) of
-    `tables` in the database. On SQLite, a migration that alters such a table rebuilds it
-    and loses its triggers: run this again after it."""
+    """A migration operation: refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL, and an
+    INSERT that would REPLACE a row on SQLite) of `tables` in the database. On SQLite, a
+    migration that alters such a table rebuilds it and loses its triggers: run this again
+    after it."""
 
     def forwards(apps, schema_editor):
         vendor = schema_editor.connection.vendor
@@ -69,12 +97,15 @@ def protect(*tables: str) -> migrations.RunPython:
             # params=None: the function body's "%" is PL/pgSQL's, not a placeholder.
             schema_editor.execute(PG_FUNCTION, params=None)
         for table in tables:
-            statements = _pg_statements if vendor == "postgresql" else _sqlite_statements
-            for statement in statements(table):
+            if vendor == "postgresql":
+                statements = _pg_statements(table)
+            else:
+                statements = _sqlite_statements(table, _sqlite_unique_keys(schema_editor, table))
+            for statement in statements:
                 schema_editor.execute(statement, params=None)
 
     def backwards(apps, schema_editor):
-        names = ("append_only", "no_truncate", "no_update", "no_delete")
+        names = ("append_only", "no_truncate", "no_update", "no_delete", "no_replace")
         for table in tables:
             for name in names:
                 on = f" ON {table}" if schema_editor.connection.vendor == "postgresql" else ""

@@ -59,14 +59,33 @@ def a_stored_row(table: str) -> dict:
         return dict(zip(columns, cursor.fetchone(), strict=True))
 
 
+@pytest.fixture
+def set_recursive_triggers(history):
+    """Turns SQLite's recursive triggers ON or OFF; the next test finds them on again."""
+    yield _set_recursive_triggers
+    if connection.vendor == "sqlite":
+        _set_recursive_triggers("ON")
+
+
+def _set_recursive_triggers(state: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA recursive_triggers = {state}")
+
+
 # SQLite's REPLACE deletes the row in its way without firing DELETE triggers unless
 # recursive triggers are on; PostgreSQL has no REPLACE (its ON CONFLICT UPDATE fires the
 # UPDATE trigger).
 @pytest.mark.parametrize("model", HISTORY, ids=lambda m: m.__name__)
 @pytest.mark.parametrize("verb", ["REPLACE INTO", "INSERT OR REPLACE INTO"])
-def test_history_cannot_be_replaced_on_sqlite(history, model, verb):
+@pytest.mark.parametrize("recursive_triggers", ["ON", "OFF"], ids=lambda v: f"recursive {v}")
+def test_history_cannot_be_replaced_on_sqlite(
+    set_recursive_triggers, model, verb, recursive_triggers
+):
+    """Our connections turn recursive triggers on (settings); another program's may not,
+    and meets the BEFORE INSERT trigger instead."""
     if connection.vendor != "sqlite":
         pytest.skip("REPLACE is SQLite's")
+    set_recursive_triggers(recursive_triggers)
     table = model._meta.db_table
     row = a_stored_row(table)
     columns = ", ".join(f'"{name}"' for name in row)
@@ -78,3 +97,22 @@ def test_history_cannot_be_replaced_on_sqlite(history, model, verb):
     ):
         cursor.execute(f"{verb} {table} ({columns}) VALUES ({placeholders})", row)
     assert a_stored_row(table) == row
+
+
+def test_a_ruleset_version_cannot_be_replaced_under_another_id_on_sqlite(
+    set_recursive_triggers,
+):
+    """REPLACE may meet a row by another unique key than the id: (programme, version)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("REPLACE is SQLite's")
+    set_recursive_triggers("OFF")
+    row = a_stored_row("vouchers_ruleset")
+    row["id"] += 1000
+    columns = ", ".join(f'"{name}"' for name in row)
+    placeholders = ", ".join(f":{name}" for name in row)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"REPLACE INTO vouchers_ruleset ({columns}) VALUES ({placeholders})", row)
