@@ -100,8 +100,10 @@ INSTALLED_APPS = [
     "web",
     "company",
     "authority",
+    "provider",
     "billing",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +241,11 @@ SPECTACULAR_SETTINGS = {
         "UsageFileStatusEnum": ["queued", "running", "done", "failed"],
     },
 }
+# Webhooks (webhooks/urls_check.py): plain http and private or loopback addresses only
+# while developing; an endpoint is switched off after this many failed attempts in a row.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 20)
 # Provider API (api/): requests per key, and the largest usage file accepted.
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/min")
 API_MAX_USAGE_FILE_BYTES = int(os.environ.get("API_MAX_USAGE_FILE_BYTES", str(2 * 1024**3)))
@@ -267,6 +274,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # A running usage file whose heartbeat is older than this has lost its worker.
 USAGE_FILE_STALE_SECONDS = env_int("USAGE_FILE_STALE_SECONDS", 30)
 CELERY_BEAT_SCHEDULE = {
+    # Webhooks: new events fanned out to endpoints, due attempts and retries sent.
+    "webhooks-scan-and-deliver": {
+        "task": "webhooks.tasks.scan_and_deliver_task",
+        "schedule": 60.0,
+    },
     "close-vouchers-daily": {
         "task": "vouchers.tasks.close_vouchers_task",
         # Shortly after midnight Beijing time, so a voucher valid "until" a date is usable

@@ -1,6 +1,6 @@
 """URLs: the site (home, sign-in, language, public notice board: web.urls), the back
 office (Django admin) at /admin/ and the API schema. Each portal is one `include()` with
-its own namespace (`company:`, later `authority:`)."""
+its own namespace (`company:`, `authority:`, `provider:`)."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("web.urls")),
     path("company/", include("company.urls")),
     path("authority/", include("authority.urls")),
+    path("provider/", include("provider.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("api.urls")),

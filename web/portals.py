@@ -31,6 +31,7 @@ class Portal:
 PORTALS = (
     Portal("company:home", _("Applicant portal"), frozenset({Role.ENTITY_STAFF})),
     Portal("authority:home", _("Government portal"), frozenset(Membership.AUTHORITY_ROLES)),
+    Portal("provider:home", _("Provider portal"), frozenset({Role.PROVIDER_STAFF})),
 )
 
 

@@ -5,7 +5,6 @@ detail: one row per line)."""
 import io
 from typing import NamedTuple
 
-from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
@@ -13,7 +12,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from api.views.base import PAGE_PARAMETERS, Money, Page, ProviderView, paginated_schema
-from billing.models import Settlement, SettlementLine
+from billing.models import Settlement
+from billing.selectors import statements_of
 from config import csv_safe
 
 
@@ -83,16 +83,6 @@ EXAMPLE = {
 }
 
 
-def _settlements(provider):
-    lines = SettlementLine.objects.select_related("record__voucher").order_by("pk")
-    return (
-        Settlement.objects.filter(provider=provider)
-        .select_related("programme")
-        .prefetch_related(Prefetch("lines", queryset=lines))
-        .order_by("-period", "pk")
-    )
-
-
 HEAD = ["id", "programme", "period", "status"]
 SUMMARY = [*HEAD, "total_billed", "total_subsidy", "lines"]
 LINE = [*HEAD, *LineOutput().fields]
@@ -102,7 +92,9 @@ def _summary(settlements: list[dict]) -> Table:
     return Table(SUMMARY, [{**s, "lines": len(s["lines"])} for s in settlements])
 
 
-def _lines(settlement: dict) -> Table:
+def lines_table(settlement: dict) -> Table:
+    """One statement's lines (SettlementOutput data) as a CSV table: the API's detail
+    CSV and the provider portal's download are this one table."""
     head = {k: settlement[k] for k in HEAD}
     return Table(LINE, [{**head, **line} for line in settlement["lines"]])
 
@@ -121,7 +113,7 @@ class SettlementList(ProviderView):
     )
     def get(self, request):
         paginator = Page()
-        page = paginator.paginate_queryset(_settlements(self.provider), request, view=self)
+        page = paginator.paginate_queryset(statements_of(self.provider), request, view=self)
         data = SettlementOutput(page, many=True).data
         if request.accepted_renderer.format == "csv":
             return Response(_summary(data))
@@ -137,10 +129,10 @@ class SettlementDetail(ProviderView):
         examples=[OpenApiExample("A draft statement", value=EXAMPLE, response_only=True)],
     )
     def get(self, request, settlement_id: int):
-        settlement = _settlements(self.provider).filter(pk=settlement_id).first()
+        settlement = statements_of(self.provider).filter(pk=settlement_id).first()
         if settlement is None:
             raise Http404("no such settlement")
         data = SettlementOutput(settlement).data
         if request.accepted_renderer.format == "csv":
-            return Response(_lines(data))
+            return Response(lines_table(data))
         return Response(data)

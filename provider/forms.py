@@ -1,0 +1,65 @@
+"""Forms of the provider portal: they parse and show errors; services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class KeyForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        required=False,
+        help_text=_("Where the key is used, e.g. billing system (production)."),
+    )
+
+
+class SigningForm(forms.Form):
+    required = forms.BooleanField(
+        label=_("Require a signature on every request"),
+        required=False,
+        help_text=_("Requests without a valid HMAC signature are refused while this is on."),
+    )
+
+
+class AnswerForm(forms.Form):
+    """The provider's own figures for a declared contract; empty means as declared."""
+
+    ANSWERS = (("confirm", _("Confirm")), ("dispute", _("Dispute")))
+    answer = forms.ChoiceField(label=_("Answer"), choices=ANSWERS, widget=forms.RadioSelect)
+    value = forms.DecimalField(
+        label=_("Contract value in your records (yuan)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+    )
+    service_start = forms.DateField(
+        label=_("Service start in your records"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    service_end = forms.DateField(
+        label=_("Service end in your records"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(
+        label=_("Note (required for a dispute; the reviewer reads it)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("answer") == "dispute" and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Say why you dispute the contract."))
+        return cleaned
+
+
+class UsageFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Usage file (CSV, UTF-8)"),
+        help_text=_("The same columns as the API's usage file: one usage record a row."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

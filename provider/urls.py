@@ -1,0 +1,23 @@
+from django.urls import path
+
+from provider.views import contracts, home, keys, statements, usage
+
+app_name = "provider"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("keys/", keys.keys, name="keys"),
+    path("keys/create/", keys.create, name="create_key"),
+    path("keys/<int:pk>/revoke/", keys.revoke, name="revoke_key"),
+    path("signing/", keys.signing, name="signing"),
+    path("signing/rotate/", keys.rotate, name="rotate_secret"),
+    path("contracts/", contracts.contracts, name="contracts"),
+    path("contracts/<int:pk>/", contracts.contract, name="contract"),
+    path("usage-files/", usage.usage_files, name="usage_files"),
+    path("usage-files/<int:pk>/", usage.usage_file, name="usage_file"),
+    path("usage-files/<int:pk>/errors.csv", usage.errors_csv, name="usage_file_errors"),
+    path("exceptions/", statements.exceptions, name="exceptions"),
+    path("statements/", statements.statements, name="statements"),
+    path("statements/<int:pk>/", statements.statement, name="statement"),
+    path("statements/<int:pk>/lines.csv", statements.statement_csv, name="statement_csv"),
+]
