@@ -10,14 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import industries
 from accounts.models import Provider
-from company.errors import localised
 from vouchers.models import Application, Programme, Voucher
 from vouchers.services import codes
-
-
-def industry_choices():
-    """GB/T 4754 codes with their names in the reader's language, read at render time."""
-    return [(code, localised(label)) for code, label in industries.CHOICES]
 
 
 def own_programmes(request):
@@ -49,7 +43,7 @@ class QueueFilter(ScopedFilterSet):
         label=_("Provider"), field_name="contract__provider", queryset=own_providers
     )
     industry = django_filters.ChoiceFilter(
-        label=_("Industry"), choices=industry_choices, method="in_industry"
+        label=_("Industry"), choices=industries.CHOICES, method="in_industry"
     )
     region = django_filters.CharFilter(
         label=_("Region code (its first digits)"),
