@@ -69,6 +69,11 @@ SETTLEMENT_APPROVE = "settlement.approve"
 SETTLEMENT_PAY = "settlement.pay"
 CLAIM_SUBMITTED = "claim.submitted"
 
+# A provider's webhook endpoints (webhooks/); disabled by its staff or after failures.
+WEBHOOK_CREATE = "webhook_endpoint.create"
+WEBHOOK_DISABLE = "webhook_endpoint.disable"
+WEBHOOK_ENABLE = "webhook_endpoint.enable"
+
 # The suffix of an admin edit of descriptive fields: "<model name>.edit".
 EDIT = "edit"
 
