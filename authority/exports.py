@@ -1,12 +1,27 @@
-"""CSV exports of the review queue and the vouchers: the rows the officer's filters
-select, streamed (one query, read in chunks, whatever the number of rows), every cell
-escaped against formula injection (config.csv_safe), UTF-8 with a BOM for Excel."""
+"""CSV and XLSX exports of the review queue and the vouchers: the rows the officer's
+filters select (one query, read in chunks, whatever the number of rows), every cell
+escaped against formula injection (config.csv_safe). CSV is streamed as UTF-8 with a BOM
+for Excel; XLSX is written row by row in xlsxwriter's constant-memory mode to a temporary
+file, which is then streamed (a zip's directory is written last, so it cannot go out as
+it is made)."""
 
-from django.http import StreamingHttpResponse
+import tempfile
+
+import xlsxwriter
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from config import csv_safe
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Every cell is text exactly as given: xlsxwriter must not turn a string into a formula,
+# a number or a link on its own (safe_cell is the second lock on that door).
+XLSX_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 QUEUE_COLUMNS = (
     "application",
     "status",
@@ -94,5 +109,21 @@ def streamed_csv(rows, *, columns, filename: str) -> StreamingHttpResponse:
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def streamed_xlsx(rows, *, columns, filename: str) -> FileResponse:
+    # An anonymous temporary file, gone from the disk once closed: the response closes
+    # it after the last byte is sent, so no `with` here.
+    handle = tempfile.TemporaryFile()  # noqa: SIM115
+    workbook = xlsxwriter.Workbook(handle, XLSX_OPTIONS)
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, columns)
+    for number, row in enumerate(rows, start=1):
+        sheet.write_row(number, 0, [csv_safe.safe_cell(row[column]) for column in columns])
+    workbook.close()
+    handle.seek(0)
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -55,6 +55,14 @@ def queue_csv(request):
     return exports.streamed_csv(rows, columns=exports.QUEUE_COLUMNS, filename="queue.csv")
 
 
+@officer_view
+def queue_xlsx(request):
+    """The same rows as the CSV, as a spreadsheet."""
+    _, found = filtered(request, QueueFilter, _queue_rows(request), defaults=QUEUE_DEFAULTS)
+    rows = exports.queue_rows(found)
+    return exports.streamed_xlsx(rows, columns=exports.QUEUE_COLUMNS, filename="queue.xlsx")
+
+
 def _awaiting_second_reviewer():
     """Whether a first approval waits for a second reviewer (a subquery, not a query a row)."""
     return Exists(FirstApproval.objects.filter(application=OuterRef("pk"), confirmed_at=None))

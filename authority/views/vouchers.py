@@ -33,6 +33,13 @@ def vouchers_csv(request):
     return exports.streamed_csv(rows, columns=exports.VOUCHER_COLUMNS, filename="vouchers.csv")
 
 
+@officer_view
+def vouchers_xlsx(request):
+    _, found = filtered(request, VoucherFilter, _voucher_rows(request))
+    rows = exports.voucher_rows(found)
+    return exports.streamed_xlsx(rows, columns=exports.VOUCHER_COLUMNS, filename="vouchers.xlsx")
+
+
 def _voucher_context(request, found, form=None) -> dict:
     revocable = found.status in ("public_notice", "active")
     return {
