@@ -22,10 +22,10 @@ class SigningForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    """The provider's own figures for a declared contract; empty means as declared."""
+    """The provider's own figures for a declared contract; empty means as declared. The
+    answer itself is the button pressed (`answer=confirm|dispute`), not a field."""
 
-    ANSWERS = (("confirm", _("Confirm")), ("dispute", _("Dispute")))
-    answer = forms.ChoiceField(label=_("Answer"), choices=ANSWERS, widget=forms.RadioSelect)
+    ANSWERS = ("confirm", "dispute")
     value = forms.DecimalField(
         label=_("Contract value in your records (yuan)"),
         required=False,
@@ -50,9 +50,15 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, answer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answer = answer
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("answer") == "dispute" and not (cleaned.get("note") or "").strip():
+        if self.answer not in self.ANSWERS:
+            raise forms.ValidationError(_("Press Confirm or Dispute."))
+        if self.answer == "dispute" and not (cleaned.get("note") or "").strip():
             self.add_error("note", _("Say why you dispute the contract."))
         return cleaned
 

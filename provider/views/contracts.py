@@ -63,17 +63,18 @@ def contract(request, pk):
     found = get_contract_for_user(request, pk)
     if request.method != "POST":
         return render(request, "provider/contract.html", _context(request, found))
-    form = AnswerForm(request.POST)
-    if form.is_valid() and run_service(form, lambda: _answer(request, found, form.cleaned_data)):
+    form = AnswerForm(request.POST, answer=request.POST.get("answer"))
+    if form.is_valid() and run_service(form, lambda: _answer(request, found, form)):
         messages.success(request, _("Your answer is recorded: the reviewer sees it."))
         return redirect("provider:contract", pk=pk)
     return render(request, "provider/contract.html", _context(request, found, form), status=400)
 
 
-def _answer(request, found, data):
+def _answer(request, found, form):
+    data = form.cleaned_data
     return answer_contract(
         contract=found,
-        confirmed=data["answer"] == "confirm",
+        confirmed=form.answer == "confirm",
         value=data["value"],
         service_start=data["service_start"],
         service_end=data["service_end"],

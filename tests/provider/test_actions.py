@@ -179,3 +179,15 @@ def test_the_row_errors_csv_escapes_formulas(as_erin, centre):
 def test_an_exception_on_a_formula_record_id_is_shown_as_text(as_erin, world):
     page = as_erin.get("/provider/exceptions/?status=open").content.decode()
     assert "=HYPERLINK(1)" in page and "unknown_contract" in page
+
+
+def test_an_answer_without_a_button_is_refused(as_erin_en, world):
+    contract = Contract.objects.create(
+        entity=world.contract.entity, provider=world.contract.provider, number="HT-NONE",
+        signed_on=world.contract.signed_on, service_start=world.contract.service_start,
+        service_end=world.contract.service_end, value="80000.00",
+    )  # fmt: skip
+    response = as_erin_en.post(f"/provider/contracts/{contract.pk}/", {"value": "1.00"})
+    assert response.status_code == 400 and "Press Confirm or Dispute." in response.content.decode()
+    contract.refresh_from_db()
+    assert contract.provider_status == "declared"

@@ -339,6 +339,17 @@ STEPS = {
 }
 
 
+def provider_portal_line(logins: list[Login]) -> str:
+    """Where a provider's integration engineer starts: the portal and a login to try it."""
+    staff = next((login for login in logins if login.role == Role.PROVIDER_STAFF), None)
+    if staff is None:
+        return ""
+    return (
+        f"Provider portal (API keys, contracts, usage files, statements): /provider/"
+        f" - sign in as {staff.username} ({staff.organisation})"
+    )
+
+
 def login_table(logins: list[Login]) -> str:
     """username | role | organisation; the organisation last, where CJK widths vary."""
     width_user = max(len(login.username) for login in logins)

@@ -1,0 +1,103 @@
+"""The provider portal in a real browser, as a provider's integration engineer uses it:
+sign in, create an API key (shown once), answer a declared contract with other figures
+(the difference highlighted), upload a usage file and read its row errors, then the
+exceptions and the June statement; in Chinese and in English, on a desktop and a phone.
+Every step is screenshotted (tmp/screenshots/) and scanned with axe-core."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import builders
+from tests.provider.conftest import *  # noqa: F403 (the personas)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CSV = (
+    "record_id,contract_number,period_start,period_end,amount,currency\n"
+    "ok-1,HT-2024-001,2024-06-05T00:00:00+08:00,2024-06-05T23:59:59+08:00,10.00,CNY\n"
+    "bad-1,HT-2024-001,2024-06-05T00:00:00+08:00,2024-06-05T23:59:59+08:00,ten,CNY\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def usage_file_root(settings, tmp_path):
+    settings.USAGE_FILE_ROOT = tmp_path / "usage-files"
+
+
+def step(page, shot, check_a11y, name):
+    shot(page, name)
+    check_a11y(page)
+
+
+def sign_in(page, site_url, username, language):
+    if language == "en":
+        page.context.add_cookies([{"name": "django_language", "value": "en", "url": site_url}])
+    page.goto(site_url + "/provider/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill("pass")
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(site_url + "/provider/")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_an_engineer_gets_a_key_answers_a_contract_and_sends_usage(
+    page, site_url, shot, check_a11y, language, world, centre, centre_engineer, company, tmp_path
+):
+    declared = builders.contract(entity=company, provider=centre, number="HT-DECLARED")
+    sign_in(page, site_url, centre_engineer.username, language)
+    expect(page.get_by_test_id("to-answer")).to_contain_text("2")
+    step(page, shot, check_a11y, f"home-{language}")
+
+    page.goto(site_url + "/provider/keys/")
+    step(page, shot, check_a11y, f"keys-{language}")
+    page.locator("#id_name").fill("billing (prod)")
+    page.locator("main form[action$='/keys/create/'] button[type=submit]").click()
+    secret = page.get_by_test_id("secret").inner_text()
+    assert secret.startswith("vk_")
+    step(page, shot, check_a11y, f"key-shown-once-{language}")
+    page.goto(site_url + "/provider/keys/")
+    expect(page.locator("main")).not_to_contain_text(secret)
+
+    page.goto(site_url + "/provider/contracts/?answer=declared")
+    step(page, shot, check_a11y, f"contracts-{language}")
+    page.locator(f'a[href="/provider/contracts/{declared.pk}/"]').click()
+    page.locator("#id_value").fill("90000.00")
+    page.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("differs")).to_have_count(1)
+    step(page, shot, check_a11y, f"contract-answered-{language}")
+
+    upload = tmp_path / "june.csv"
+    upload.write_text(CSV)
+    page.goto(site_url + "/provider/usage-files/")
+    page.locator("#id_file").set_input_files(str(upload))
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_test_id("counts")).to_be_visible()
+    expect(page.get_by_test_id("errors-csv")).to_be_visible()
+    step(page, shot, check_a11y, f"usage-file-{language}")
+
+    page.goto(site_url + "/provider/exceptions/")
+    step(page, shot, check_a11y, f"exceptions-{language}")
+    page.goto(site_url + "/provider/statements/")
+    page.locator(f'a[href="/provider/statements/{world.statement.pk}/"]').click()
+    expect(page.get_by_test_id("subsidy")).to_contain_text("75.00")
+    step(page, shot, check_a11y, f"statement-{language}")
+
+
+def test_the_portal_reads_on_a_phone(
+    phone_page, site_url, shot, check_a11y, world, centre_engineer
+):
+    page = phone_page
+    sign_in(page, site_url, centre_engineer.username, "zh-hans")
+    step(page, shot, check_a11y, "home")
+    for name, path in [
+        ("keys", "/provider/keys/"),
+        ("contracts", "/provider/contracts/"),
+        ("contract", f"/provider/contracts/{world.contract.pk}/"),
+        ("usage-files", "/provider/usage-files/"),
+        ("exceptions", "/provider/exceptions/"),
+        ("statement", f"/provider/statements/{world.statement.pk}/"),
+    ]:
+        page.goto(site_url + path)
+        step(page, shot, check_a11y, name)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{name} scrolls sideways ({width}px)"
