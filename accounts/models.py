@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import industries
+from accounts.personal import PartyProfile
 from accounts.validators import (
     normalise_credit_code,
     validate_credit_code,
@@ -136,7 +137,7 @@ DECLARED_FIELDS = (
 FIRST_FISCAL_YEAR = 1949
 
 
-class EntityDeclaration(models.Model):
+class EntityDeclaration(PartyProfile):
     """A dated declaration of the entity's profile. Kept as history: never edited, only
     superseded, so an application can point at exactly what it was judged on."""
 
@@ -156,6 +157,9 @@ class EntityDeclaration(models.Model):
         validators=[MinValueValidator(0)],
     )
     is_startup = models.BooleanField("初创企业 / start-up", default=False)
+    legal_representative = models.CharField(
+        "法定代表人 / legal representative", max_length=100, blank=True
+    )
     evidence = models.FileField("证明材料 / evidence", upload_to="evidence/%Y/", blank=True)
     declared_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -176,6 +180,10 @@ class EntityDeclaration(models.Model):
 
     def clean(self):
         errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
         # The current declaration is the latest one: one dated ahead would stay current,
         # whatever was declared after it, until its date had come and gone.
         today = timezone.localdate()
@@ -196,7 +204,7 @@ class EntityDeclaration(models.Model):
             raise ValidationError(errors)
 
 
-class Provider(Organisation):
+class Provider(PartyProfile, Organisation):
     region_code = models.CharField(
         "行政区划代码 / region code", max_length=6, validators=[validate_region_code]
     )

@@ -58,6 +58,24 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ValueError("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+
+
+def env_secret(name: str) -> str:
+    """A key from the environment; a fixed development key only while DEBUG is on."""
+    value = os.environ.get(name, "")
+    if not value:
+        if not DEBUG:
+            raise ValueError(f"{name} must be set when DEBUG is off")
+        value = f"dev-only-{name.lower()}"
+    return value
+
+
+# Personal data at rest (accounts/personal.py): django-fernet-encrypted-fields derives
+# its Fernet key from SECRET_KEY and this salt; a separate key makes the HMAC-SHA256
+# digests that compare the normalised values, so a leaked digest column alone gives
+# nothing to a dictionary of ID numbers.
+SALT_KEY = env_secret("PERSONAL_DATA_SALT")
+PERSONAL_DATA_HASH_KEY = env_secret("PERSONAL_DATA_HASH_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 # HTTPS only once DEBUG is off: redirect, secure cookies, HSTS for a year on every

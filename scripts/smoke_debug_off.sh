@@ -10,7 +10,9 @@ static_root="$(mktemp -d)"
 trap 'rm -rf "$static_root"' EXIT
 export DEBUG=0 ALLOWED_HOSTS=vouchers.example.cn SITE_URL=https://vouchers.example.cn \
     STATIC_ROOT="$static_root" \
-    SECRET_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))')"
+    SECRET_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+    PERSONAL_DATA_SALT="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')" \
+    PERSONAL_DATA_HASH_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
 
 if [[ "${1:-}" != "--without-collectstatic" ]]; then
     .venv/bin/python manage.py collectstatic --noinput -v 0

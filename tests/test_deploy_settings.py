@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(64),
+    "PERSONAL_DATA_SALT": secrets.token_urlsafe(32),
+    "PERSONAL_DATA_HASH_KEY": secrets.token_urlsafe(32),
     "ALLOWED_HOSTS": "vouchers.example.cn",
     "SITE_URL": "https://vouchers.example.cn",
 }
@@ -55,6 +57,13 @@ def test_a_malformed_proxy_header_fails_at_start_up():
     result = check_deploy(SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO")
     assert result.returncode != 0
     assert "SECURE_PROXY_SSL_HEADER" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ["PERSONAL_DATA_SALT", "PERSONAL_DATA_HASH_KEY"])
+def test_without_a_personal_data_key_start_up_fails(variable):
+    result = check_deploy(**{variable: ""})
+    assert result.returncode != 0
+    assert f"{variable} must be set" in result.stderr
 
 
 @pytest.mark.parametrize("site_url", ["", "vouchers.example.cn", "ftp://vouchers.example.cn"])
