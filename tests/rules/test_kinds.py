@@ -213,6 +213,41 @@ def test_a_related_provider_fails_naming_the_link(applicant, contract, link):
     assert result.figures["links"] == "1"
 
 
+@pytest.mark.parametrize(
+    ("applicant", "contract", "link"),
+    [
+        (
+            {"legal_rep_id_digest": "d-id"},
+            {"provider_legal_rep_id_digest": "d-id"},
+            "same ID number",
+        ),
+        (
+            {"shareholder_digests": ("d-provider",)},
+            {"provider_credit_code_digest": "d-provider"},
+            "is a declared shareholder of the applicant",
+        ),
+        (
+            {"shareholder_digests": ("d-person", "d-other")},
+            {"provider_shareholder_digests": ("d-person",)},
+            "1 shareholder credit code(s) or ID number(s) appear on both sides",
+        ),
+    ],
+)
+def test_the_same_identifier_on_both_sides_is_refused_by_its_keyed_hash(applicant, contract, link):
+    result = judge({"kind": "not_related_party"}, applicant=applicant, contract=contract)
+    assert not result.passed
+    assert link in result.reason_en
+
+
+def test_different_or_missing_identifier_hashes_are_not_a_link():
+    result = judge(
+        {"kind": "not_related_party"},
+        applicant={"legal_rep_id_digest": "", "shareholder_digests": ("d-a",)},
+        contract={"provider_legal_rep_id_digest": "", "provider_shareholder_digests": ("d-b",)},
+    )
+    assert result.passed
+
+
 def test_blank_legal_representatives_are_not_a_link():
     result = judge(
         {"kind": "not_related_party"},

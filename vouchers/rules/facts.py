@@ -22,6 +22,9 @@ class ApplicantFacts:
     shareholders: tuple[str, ...] = ()  # names or credit codes
     related_parties: tuple[str, ...] = ()  # credit codes the entity declared as related
     dishonest_until: date | None = None  # end of the latest 失信 listing, if any
+    # Keyed hashes (accounts/personal.py) of the declaration's normalised identifiers.
+    legal_rep_id_digest: str = ""
+    shareholder_digests: tuple[str, ...] = ()  # credit codes and ID numbers
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class ContractFacts:
     filed_model_service: bool = False  # foundation-model service filed with the CAC
     paid_in_full: bool = False
     provider_name: str = ""  # for the reasons; rules compare the id
+    provider_credit_code_digest: str = ""
+    provider_legal_rep_id_digest: str = ""
+    provider_shareholder_digests: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

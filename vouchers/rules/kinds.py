@@ -149,6 +149,33 @@ def related_party_links(applicant: ApplicantFacts, contract: ContractFacts) -> l
         )
     for shared in sorted(_keys(applicant.shareholders) & _keys(contract.provider_shareholders)):
         links.append(Reason(f"双方有共同股东（{shared}）", f"they share a shareholder ({shared})"))
+    return links + _same_identifier_links(applicant, contract)
+
+
+def _same_identifier_links(applicant: ApplicantFacts, contract: ContractFacts) -> list[Reason]:
+    """The same credit code or ID number on both sides, compared by keyed hash (the
+    plaintext never reaches the engine), so the reasons name the link, not the number."""
+    links = []
+    own = applicant.legal_rep_id_digest
+    if own and own == contract.provider_legal_rep_id_digest:
+        links.append(
+            Reason(
+                "双方法定代表人身份证号相同",
+                "both legal representatives have the same ID number",
+            )
+        )
+    if contract.provider_credit_code_digest in set(applicant.shareholder_digests):
+        zh = f"服务商（{contract.provider_credit_code}）是申报主体申报的股东"
+        en = f"the provider ({contract.provider_credit_code}) is a declared shareholder of the applicant"
+        links.append(Reason(zh, en))
+    shared = set(applicant.shareholder_digests) & set(contract.provider_shareholder_digests)
+    if shared:
+        links.append(
+            Reason(
+                f"双方申报的股东中有 {len(shared)} 个相同的统一社会信用代码或身份证号",
+                f"{len(shared)} shareholder credit code(s) or ID number(s) appear on both sides",
+            )
+        )
     return links
 
 

@@ -3,6 +3,7 @@
 from dataclasses import replace
 from datetime import date
 
+from accounts.personal import digest
 from vouchers.models import Application, CapUsage, Voucher
 from vouchers.money import ZERO
 from vouchers.rules import evaluate
@@ -32,6 +33,8 @@ def applicant_facts(application: Application) -> ApplicantFacts:
         shareholders=tuple(entity.shareholders),
         related_parties=tuple(entity.related_parties),
         dishonest_until=entity.dishonest_until,
+        legal_rep_id_digest=declaration.legal_rep_id_digest,
+        shareholder_digests=tuple(declaration.shareholder_digests),
     )
 
 
@@ -55,6 +58,9 @@ def contract_facts(application: Application) -> ContractFacts:
         filed_model_service=contract.filed_model_service,
         paid_in_full=contract.paid_in_full,
         provider_name=provider.name,
+        provider_credit_code_digest=digest(provider.credit_code),
+        provider_legal_rep_id_digest=provider.legal_rep_id_digest,
+        provider_shareholder_digests=tuple(provider.shareholder_digests),
     )
 
 
