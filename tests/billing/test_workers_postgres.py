@@ -89,7 +89,7 @@ def waiting_on_lock() -> bool:
         cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-            "AND query LIKE '%%FROM \"vouchers_ledgeraccount\"%%FOR UPDATE%%'"
+            "AND query LIKE '%%FROM \"vouchers_ledgeraccount\"%%FOR NO KEY UPDATE%%'"
         )
         return cursor.fetchone()[0] > 0
 

@@ -197,6 +197,11 @@ def post(moves: list[Move], *, by=None) -> list[LedgerEntry]:
     if not moves:
         return []
     actor = by if getattr(by, "pk", None) else None
+    # The accounts first: the entries' foreign keys take a share lock on them, and two
+    # posts that each held that share lock and then asked for the row lock would
+    # deadlock on each other.
+    accounts = _lock_accounts(moves)
+    change = _balance_changes(moves, accounts)
     entries = LedgerEntry.objects.bulk_create(
         LedgerEntry(
             programme_id=m.programme_id, kind=m.kind, debit_id=m.debit, credit_id=m.credit,
@@ -204,8 +209,9 @@ def post(moves: list[Move], *, by=None) -> list[LedgerEntry]:
         )
         for m in moves
     )  # fmt: skip
-    keys = _move_balances(moves)
+    _move_balances(change)
     _move_vouchers(moves)
+    keys = {account.pk: account.key for account in accounts}
     events = [
         audit.event(
             actor=by, action=actions.LEDGER[entry.kind], obj=entry, programme=entry.programme_id,
@@ -224,25 +230,35 @@ def post(moves: list[Move], *, by=None) -> list[LedgerEntry]:
 POST_CHUNK = 500
 
 
-def _move_balances(moves: list[Move]) -> dict[int, str]:
-    """Apply the summed change of every account the moves touch; their keys by id."""
+def _lock_accounts(moves: list[Move]) -> list[LedgerAccount]:
+    """Lock every account the moves touch, in id order, so that two posts (or a post
+    and a payment) never wait on each other in opposite orders. FOR NO KEY UPDATE: the
+    balance is not a key, and other transactions' entries may still reference the rows."""
+    ids = {move.debit for move in moves} | {move.credit for move in moves}
+    accounts = LedgerAccount.objects.select_for_update(no_key=True).filter(pk__in=ids)
+    return list(accounts.order_by("pk"))
+
+
+def _balance_changes(moves: list[Move], accounts: list[LedgerAccount]) -> dict[int, Decimal]:
+    """Each account's summed change; an overdraft is refused here, by the balances read
+    under the lock, before anything is written (the check constraint stays behind it)."""
     change = defaultdict(Decimal)
     for move in moves:
         change[move.debit] -= move.amount
         change[move.credit] += move.amount
-    # Locked in id order, so that two posts (or a post and a payment) never wait on each
-    # other in opposite orders; the balances read under the lock say who would overdraw.
-    accounts = LedgerAccount.objects.select_for_update().filter(pk__in=list(change))
-    accounts = list(accounts.order_by("pk"))
     for account in accounts:
         if not account.allow_negative and account.balance + change[account.pk] < 0:
             raise insufficient_funds(account)
-    ids = [account.pk for account in accounts if change[account.pk] != 0]
+    return change
+
+
+def _move_balances(change: dict[int, Decimal]) -> None:
+    """Apply the changes, in account-id order."""
+    ids = sorted(pk for pk, amount in change.items() if amount != 0)
     for start in range(0, len(ids), POST_CHUNK):
         _add_each(
             LedgerAccount, "balance", {pk: change[pk] for pk in ids[start : start + POST_CHUNK]}
         )
-    return {account.pk: account.key for account in accounts}
 
 
 def _move_vouchers(moves: list[Move]) -> None:
