@@ -18,10 +18,11 @@ writes the records from it, corrections are applied (billing/corrections.py), an
 chunk's moves go to the ledger set-wise (billing/reconcile_ledger.py, ledger.post). Several workers
 take different chunks; a crash rolls the chunk back and a re-run does it again, so the
 records, redemptions and ledger come out the same. Lock order as everywhere: voucher
-rows, then their reserve accounts, then the programme's redeemed accounts in id order. A
-chunk with corrections takes those redeemed accounts earlier, right after its vouchers
-(billing/corrections.py): its reserves belong to its own vouchers, which nobody else
-can hold, so no one waits on it in the opposite order.
+rows first; then ledger.post locks the accounts the chunk moves (its reserves and the
+programme's redeemed accounts) in id order. A chunk with corrections takes those redeemed
+accounts earlier, right after its vouchers (billing/corrections.py). Either way its
+reserves belong to its own vouchers, which nobody else can hold, so where they fall in
+the order makes no cycle with anyone.
 """
 
 import uuid
