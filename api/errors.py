@@ -2,61 +2,90 @@
 
 DRF's own errors (401, 403, 404, 405, 406, 415, 429, parse errors), serializer
 validation errors, the services' `DomainError` and Django's `ValidationError` all come
-out in this one shape; `field` is null when no single field is to blame.
+out in this one shape; `field` is null when no single field is to blame, and
+`request_id` repeats the answer's X-Request-Id header (api/middleware.py).
+
+Language: with `Accept-Language: en` (or zh) the message is in that language alone:
+DRF's own messages (401, 403, 405, 406, 415, 429, field and filter errors) through its
+translations, the platform's bilingual messages by their half. With no language asked,
+DRF's messages are Chinese, the API's default, and the platform's own keep both halves
+("中文 / English"), as v1 has always answered.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils import translation
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config.errors import DomainError
+from config.errors import Bilingual, DomainError, bilingual
+
+NOT_FOUND = bilingual("未找到", "not found")
 
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "请求体过大 / the request body is too large"
+    bilingual = bilingual("请求体过大", "the request body is too large")
+    default_detail = str(bilingual)
     default_code = "payload_too_large"
 
 
 class ApiError(exceptions.APIException):
-    """An error whose code, field and status the view chooses."""
+    """An error whose code, field and status the view chooses. A `Bilingual` message
+    answers in the language asked (DRF keeps only the text, so it is kept here)."""
 
     def __init__(self, code: str, message: str, *, field=None, status_code=400):
         self.status_code, self.field = status_code, field
+        if isinstance(message, Bilingual):
+            self.bilingual = message
         super().__init__(message, code)
 
 
-def body(code: str, message: str, field=None) -> dict:
-    return {"error": {"code": code, "message": str(message), "field": field}}
+def say(message, request=None) -> str:
+    """The message in the language the request asked for (see the module's docstring)."""
+    language = getattr(request, "api_language", None)
+    if language is None or not isinstance(message, Bilingual):
+        return str(message)
+    return message.en if language == "en" else message.zh
+
+
+def body(code: str, message: str, field=None, request=None) -> dict:
+    error = {"code": code, "message": say(message, request), "field": field}
+    error["request_id"] = getattr(request, "request_id", None)
+    return {"error": error}
 
 
 def handle(exc, context):
     """The REST_FRAMEWORK EXCEPTION_HANDLER."""
+    request = context.get("request")
     if isinstance(exc, DomainError):
-        return Response(body(exc.code, exc.message, exc.field), status=400)
+        return Response(body(exc.code, exc.message, exc.field, request), status=400)
     if isinstance(exc, DjangoValidationError):
-        return _validation(exceptions.ValidationError(_django_detail(exc)))
+        return _validation(exceptions.ValidationError(_django_detail(exc)), request)
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("未找到 / not found")
+        exc = ApiError("not_found", NOT_FOUND, status_code=404)
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
+        message = exc.args[0] if exc.args else None
+        exc = exceptions.PermissionDenied(str(message) if message else None)
+        exc.bilingual = message if isinstance(message, Bilingual) else None
     if isinstance(exc, exceptions.ValidationError):
-        return _validation(exc)
+        return _validation(exc, request)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-    field = getattr(exc, "field", None)
-    response.data = body(getattr(exc.detail, "code", None) or exc.default_code, detail, field)
+    detail = getattr(exc, "bilingual", None) or (
+        exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    )
+    code = getattr(exc.detail, "code", None) or exc.default_code
+    response.data = body(code, detail, getattr(exc, "field", None), request)
     return response
 
 
-def _validation(exc: exceptions.ValidationError) -> Response:
+def _validation(exc: exceptions.ValidationError, request) -> Response:
     field, detail = _first_error(exc.detail)
-    return Response(body(getattr(detail, "code", "invalid"), detail, field), status=400)
+    return Response(body(getattr(detail, "code", "invalid"), detail, field, request), status=400)
 
 
 def _first_error(detail, path=()):
@@ -85,4 +114,18 @@ def _django_detail(exc: DjangoValidationError):
 
 def not_found(request, *args, **kwargs):
     """Any unknown address under /api/v1/ answers in the API's shape, not an HTML page."""
-    return JsonResponse(body("not_found", "未找到 / not found"), status=404)
+    return JsonResponse(body("not_found", NOT_FOUND, request=request), status=404)
+
+
+def in_language_asked(dispatch):
+    """Wraps a view's dispatch: DRF's own messages (built inside it) in the language the
+    client asked for; LocaleMiddleware has set the site's language by then."""
+
+    def wrapped(view, request, *args, **kwargs):
+        language = getattr(request, "api_language", None)
+        if language is None:
+            return dispatch(view, request, *args, **kwargs)
+        with translation.override(language):
+            return dispatch(view, request, *args, **kwargs)
+
+    return wrapped

@@ -152,6 +152,11 @@ ERROR_SCHEMA = {
                 "code": {"type": "string", "example": "invalid_code"},
                 "message": {"type": "string", "example": "券码校验位不符 / the check character…"},
                 "field": {"type": "string", "nullable": True, "example": "code"},
+                "request_id": {
+                    "type": "string",
+                    "description": "the answer's X-Request-Id: quote it when asking for help",
+                    "example": "4f1c2a9e0b7d4e55a3c8f6d2b1e09a77",
+                },
             },
         }
     },

@@ -23,6 +23,10 @@ class ProviderView(APIView):
     def get_exception_handler(self):
         return errors.handle
 
+    @errors.in_language_asked
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
     def handle_exception(self, exc):
         # Errors are JSON whatever the client asked for (a CSV of an error helps nobody).
         self.request.accepted_renderer = JSONRenderer()

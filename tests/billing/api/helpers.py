@@ -32,8 +32,10 @@ def error_of(response) -> dict:
     """The error body every failure shares, checked for its shape."""
     body = response.json()
     assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "field"}
-    return body["error"]
+    assert set(body["error"]) == {"code", "message", "field", "request_id"}
+    error = dict(body["error"])
+    assert error.pop("request_id") == response["X-Request-Id"]
+    return error
 
 
 _serial = iter(range(1, 10**9))
