@@ -1,6 +1,7 @@
 """Forms of the provider portal: they parse and show errors; services decide."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -69,3 +70,14 @@ class UsageFileForm(forms.Form):
         help_text=_("The same columns as the API's usage file: one usage record a row."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+    def clean_file(self):
+        sent = self.cleaned_data["file"]
+        # The API's limit: a file the API would refuse is refused here too.
+        limit = settings.API_MAX_USAGE_FILE_BYTES
+        if sent.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s bytes, the most accepted: split it."),
+                params={"limit": limit},
+            )
+        return sent

@@ -5,8 +5,10 @@ exceptions and the June statement; in Chinese and in English, on a desktop and a
 Every step is screenshotted (tmp/screenshots/) and scanned with axe-core."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from billing.models import UsageFile
 from tests import builders
 from tests.provider.conftest import *  # noqa: F403 (the personas)
 
@@ -81,6 +83,23 @@ def test_an_engineer_gets_a_key_answers_a_contract_and_sends_usage(
     page.locator(f'a[href="/provider/statements/{world.statement.pk}/"]').click()
     expect(page.get_by_test_id("subsidy")).to_contain_text("75.00")
     step(page, shot, check_a11y, f"statement-{language}")
+
+
+def test_a_running_files_progress_follows_the_job_without_a_reload(
+    page, site_url, shot, check_a11y, centre, centre_engineer
+):
+    running = UsageFile.objects.create(
+        provider=centre, path="p/x.csv", original_name="july.csv", status="running", rows_total=5000
+    )
+    sign_in(page, site_url, centre_engineer.username, "en")
+    page.goto(f"{site_url}/provider/usage-files/{running.pk}/")
+    expect(page.get_by_test_id("file-status")).to_contain_text("5000 rows read so far")
+    step(page, shot, check_a11y, "running")
+    UsageFile.objects.filter(pk=running.pk).update(
+        status="done", rows_total=9000, rows_accepted=9000, finished_at=timezone.now()
+    )
+    expect(page.get_by_test_id("counts")).to_contain_text("9000", timeout=5000)
+    step(page, shot, check_a11y, "done")
 
 
 def test_the_portal_reads_on_a_phone(

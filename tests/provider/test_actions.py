@@ -191,3 +191,12 @@ def test_an_answer_without_a_button_is_refused(as_erin_en, world):
     assert response.status_code == 400 and "Press Confirm or Dispute." in response.content.decode()
     contract.refresh_from_db()
     assert contract.provider_status == "declared"
+
+
+def test_a_file_larger_than_the_apis_limit_is_refused_naming_the_field(as_erin_en, settings):
+    settings.API_MAX_USAGE_FILE_BYTES = 10
+    upload = SimpleUploadedFile("big.csv", CSV.encode(), content_type="text/csv")
+    response = as_erin_en.post("/provider/usage-files/", {"file": upload})
+    assert response.status_code == 400
+    assert "larger than 10 bytes" in response.content.decode()
+    assert not UsageFile.objects.exists()
