@@ -13,6 +13,9 @@ class Claim(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         VERIFIED = "verified", _("Verified")
+        # Sent back to the company with a written request (decision_note).
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
         PAID = "paid", _("Paid")
         REJECTED = "rejected", _("Rejected")
 
@@ -36,6 +39,14 @@ class Claim(models.Model):
     )
     filed_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # The reviewer's decision: the amount approved (at most the amount claimed), the
+    # request of a return or the reason of a rejection.
+    approved_amount = MoneyField("批准金额 / amount approved", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField("审核意见 / reviewer's note", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "报销申请 / claim"
@@ -51,18 +62,33 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=Q(service_end__gte=F("service_start")), name="claim_period_ordered"
             ),
+            models.CheckConstraint(
+                condition=Q(approved_amount__isnull=True)
+                | Q(approved_amount__gt=0, approved_amount__lte=F("amount")),
+                name="claim_approved_within_claimed",
+            ),
         ]
 
     def __str__(self):
         return f"{self.invoice_number} · {self.amount}"
 
-    # submitted -> verified (checked against the provider's records) -> paid; rejected
-    # from either open state. Open claims hold their amount on the voucher.
+    # submitted -> verified (checked against the provider's records) -> approved (its
+    # amount moved from the voucher's reserve to the entity's payable) -> paid; returned
+    # or rejected from either open state. Open claims hold their amount on the voucher;
+    # a returned one does not (a resubmission is checked against the voucher again).
     @transition(field=status, source=Status.SUBMITTED, target=Status.VERIFIED)
     def verify(self):
         pass
 
-    @transition(field=status, source=Status.VERIFIED, target=Status.PAID)
+    @transition(field=status, source=[Status.SUBMITTED, Status.VERIFIED], target=Status.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=status, source=[Status.SUBMITTED, Status.VERIFIED], target=Status.RETURNED)
+    def return_for_changes(self):
+        pass
+
+    @transition(field=status, source=Status.APPROVED, target=Status.PAID)
     def pay(self):
         pass
 
