@@ -94,8 +94,27 @@ def verify_once(signature: RequestSignature) -> None:
 
 
 def raw_body(request) -> bytes:
-    """The request's body, read once and kept (413 past DATA_UPLOAD_MAX_MEMORY_SIZE)."""
-    try:
-        return request._request.body
-    except RequestDataTooBig as exc:
-        raise PayloadTooLarge() from exc
+    """The request's body, read once and kept: 413 past DATA_UPLOAD_MAX_MEMORY_SIZE
+    (2.5 MB), or past the view's own `max_body_bytes` when it sets one (a full batch of
+    usage records needs more: api/batch.py)."""
+    limit = getattr((request.parser_context or {}).get("view"), "max_body_bytes", None)
+    if limit is None:
+        try:
+            return request._request.body
+        except RequestDataTooBig as exc:
+            raise PayloadTooLarge() from exc
+    django_request = request._request
+    if not hasattr(django_request, "api_body"):
+        django_request.api_body = _read_at_most(django_request, limit)
+    return django_request.api_body
+
+
+def _read_at_most(django_request, limit: int) -> bytes:
+    # Django's `body` knows only the site-wide limit, so the stream is read here; the
+    # declared length is refused before reading, a body without one at limit + 1 bytes.
+    if int(django_request.META.get("CONTENT_LENGTH") or 0) > limit:
+        raise PayloadTooLarge()
+    body = django_request.read(limit + 1)
+    if len(body) > limit:
+        raise PayloadTooLarge()
+    return body

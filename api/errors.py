@@ -13,6 +13,7 @@ DRF's messages are Chinese, the API's default, and the platform's own keep both 
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils import translation
@@ -64,7 +65,9 @@ def handle(exc, context):
         return Response(body(exc.code, exc.message, exc.field, request), status=400)
     if isinstance(exc, DjangoValidationError):
         return _validation(exceptions.ValidationError(_django_detail(exc)), request)
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):  # a parser read past DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = PayloadTooLarge()
+    elif isinstance(exc, Http404):
         exc = ApiError("not_found", NOT_FOUND, status_code=404)
     elif isinstance(exc, DjangoPermissionDenied):
         message = exc.args[0] if exc.args else None

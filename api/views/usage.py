@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from api import schema
 from api.authentication import invalid_signature, verify_once
-from api.batch import ingest_batch
+from api.batch import MAX_BATCH_BYTES, ingest_batch
 from api.services.idempotency import first_answer, request_hash
 from api.signing import SignatureError
 from api.uploads import upload_chunks
@@ -27,6 +27,7 @@ from vouchers.contract_numbers import number_key
 class UsageRecords(ProviderView):
     # The batch reads its body itself, once: no DRF parser, no serializer per record.
     parser_classes = []
+    max_body_bytes = MAX_BATCH_BYTES
 
     class FilterSerializer(serializers.Serializer):
         contract_number = serializers.CharField(required=False, max_length=128)

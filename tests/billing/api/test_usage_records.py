@@ -210,8 +210,9 @@ def test_the_list_filters_by_contract_number_key_and_time(api, contract, centre,
     assert api.get(URL, {"since": "not a time"}).status_code == 400
 
 
-def test_a_body_above_the_upload_limit_is_refused_as_too_large(settings, api, contract):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+def test_a_body_above_the_upload_limit_is_refused_as_too_large(monkeypatch, api, contract):
+    # The batch's own limit (api/batch.py MAX_BATCH_BYTES), made small.
+    monkeypatch.setattr("api.views.usage.UsageRecords.max_body_bytes", 1000)
     response = send(api, [record(contract.number) for _ in range(10)])
     assert response.status_code == 413
     assert error_of(response)["code"] == "payload_too_large"
