@@ -30,6 +30,8 @@ APPLICATION_RETURNED = "application.returned"
 APPLICATION_APPROVE = "application.approve"
 APPLICATION_REJECTED = "application.rejected"
 APPLICATION_WITHDRAWN = "application.withdrawn"
+APPLICATION_WARNING_SEEN = "application.warning_seen"
+PERSONAL_DATA_REVEAL = "personal_data.reveal"
 # Above a programme's second-review threshold: the first reviewer's approval, then the
 # second, different reviewer's confirmation (which issues the voucher).
 FIRST_APPROVAL_CREATE = "first_approval.create"
@@ -49,6 +51,13 @@ VOUCHER_REDEEM = "voucher.redeem"
 VOUCHER_RECONCILE = "voucher.reconcile"
 VOUCHER_EXPIRE = "voucher.expire"
 VOUCHER_REVOKE = "voucher.revoke"
+# Public notice: an officer ends it early (with a reason); objections from the board.
+VOUCHER_END_NOTICE_EARLY = "voucher.end_notice_early"
+OBJECTION_FILE = "objection.file"
+OBJECTION_UPHOLD = "objection.uphold"
+OBJECTION_DISMISS = "objection.dismiss"
+# A new version of the dishonesty (失信) list, imported by an officer.
+DISHONESTY_LIST_IMPORT = "dishonesty_list.import"
 
 # Ledger entries, one per LedgerEntry.Kind
 LEDGER_FUND = "ledger.fund"

@@ -94,7 +94,22 @@ def first_approval(programme, centre, carol):
     return propose(application=waiting, by=carol)
 
 
-def test_every_changelist_and_change_page_renders(client, voucher, first_approval):
+@pytest.fixture
+def trust_rows(voucher, carol):
+    """A dishonesty list version and an objection, so their pages have a row to open."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from vouchers.models import Objection
+    from vouchers.services.dishonesty import import_dishonesty_list
+
+    listed = (
+        f"credit_code,listed_from,listed_until\n{voucher.entity.credit_code},2024-01-01,2024-12-31"
+    )
+    import_dishonesty_list(upload=SimpleUploadedFile("list.csv", listed.encode()), by=carol)
+    Objection.objects.create(voucher=voucher, name="王五", contact="13800000000", text="关联方")
+
+
+def test_every_changelist_and_change_page_renders(client, voucher, first_approval, trust_rows):
     for model in back_office_models():
         assert client.get(url(model, "changelist")).status_code == 200, model.__name__
         row = model._default_manager.order_by("pk").first()

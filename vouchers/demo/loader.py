@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -31,7 +32,7 @@ from vouchers.demo.brief_programmes import (
     programme_fields,
 )
 from vouchers.demo.cast import ENTITY_KINDS, GIVEN_NAMES, SCENARIOS, SURNAMES, Scenario
-from vouchers.models import Application, Contract, Programme, Voucher
+from vouchers.models import Application, Contract, DishonestyList, Programme, Voucher
 from vouchers.services.applications import (
     approve_application,
     create_application,
@@ -41,6 +42,7 @@ from vouchers.services.applications import (
     withdraw_application,
 )
 from vouchers.services.closing import expire_voucher, revoke_voucher
+from vouchers.services.dishonesty import import_dishonesty_list
 from vouchers.services.redemption import redeem
 
 PASSWORD = "demo12345"
@@ -73,6 +75,8 @@ class Demo:
     providers: dict = field(default_factory=dict)
     programmes: dict = field(default_factory=dict)
     entities: dict = field(default_factory=dict)
+    # Credit codes on the dishonesty (失信) list and the day each listing ended.
+    dishonest: dict = field(default_factory=dict)
     created: int = 0
 
 
@@ -88,6 +92,7 @@ def load() -> Demo:
     for kind, (prefix, code_prefix, rows) in ENTITY_KINDS.items():
         for number, row in enumerate(rows, start=1):
             _ensure_entity(demo, kind, f"{prefix}{number:02d}", code_prefix, row)
+    _ensure_dishonesty_list(demo)
     for number, scenario in enumerate(SCENARIOS, start=1):
         _ensure_scenario(demo, number, scenario)
     _ensure_group_clerk(demo)
@@ -207,7 +212,6 @@ def _ensure_entity(demo: Demo, kind: str, key: str, code_prefix: str, row: tuple
                 credit_code=code,
                 kind=kind,
                 legal_representative=_legal_representative(serial, extras),
-                dishonest_until=_dishonest_until(demo, extras),
                 region=region,
                 industry=industry,
                 employees=employees,
@@ -220,11 +224,20 @@ def _ensure_entity(demo: Demo, kind: str, key: str, code_prefix: str, row: tuple
         else:
             clerk(entity)
     demo.entities[key] = entity
+    if days := extras.get("dishonest_days_ago"):
+        demo.dishonest[code] = demo.today - timedelta(days=days)
 
 
-def _dishonest_until(demo: Demo, extras: dict) -> date | None:
-    days = extras.get("dishonest_days_ago")
-    return demo.today - timedelta(days=days) if days else None
+def _ensure_dishonesty_list(demo: Demo) -> None:
+    """The list as the credit authority would publish it, imported once (by the
+    platform's administrator) so that the `no_dishonesty` rule has a version to read."""
+    if DishonestyList.objects.exists():
+        return
+    lines = ["credit_code,listed_from,listed_until"]
+    for code, until in demo.dishonest.items():
+        lines.append(f"{code},{until - relativedelta(years=1)},{until}")
+    upload = SimpleUploadedFile("demo-dishonesty.csv", "\n".join(lines).encode())
+    import_dishonesty_list(upload=upload, by=User.objects.get(username="admin"))
 
 
 def _ensure_scenario(demo: Demo, number: int, scenario: Scenario) -> None:

@@ -33,7 +33,9 @@ the same transaction.
 from vouchers.models.applications import Application
 from vouchers.models.approvals import FirstApproval
 from vouchers.models.contracts import Contract
+from vouchers.models.dishonesty import DishonestyList, DishonestyListing
 from vouchers.models.ledger import CapUsage, LedgerAccount, LedgerEntry
+from vouchers.models.objections import Objection
 from vouchers.models.programmes import FundingSource, Programme, RuleSet
 from vouchers.models.voucher import Voucher
 
@@ -42,9 +44,12 @@ __all__ = [
     "FirstApproval",
     "CapUsage",
     "Contract",
+    "DishonestyList",
+    "DishonestyListing",
     "FundingSource",
     "LedgerAccount",
     "LedgerEntry",
+    "Objection",
     "Programme",
     "RuleSet",
     "Voucher",

@@ -10,7 +10,7 @@ from accounts.permissions import require
 from audit import actions
 from audit import services as audit
 from config.errors import DomainError, clean_text
-from vouchers.models import LedgerEntry, Voucher
+from vouchers.models import LedgerEntry, Objection, Voucher
 from vouchers.selectors import lock_voucher
 from vouchers.services import ledger
 
@@ -109,6 +109,9 @@ def end_public_notice(*, voucher: Voucher, today: date) -> Voucher:
         voucher = lock_voucher(voucher=voucher)
         if voucher.status != Voucher.Status.PUBLIC_NOTICE or voucher.notice_ends_on > today:
             return voucher
+        # An open objection keeps the voucher in notice until an officer resolves it.
+        if voucher.objections.filter(status=Objection.Status.OPEN).exists():
+            return voucher
         voucher.activate()
         voucher.save(update_fields=["status"])
         audit.record(
@@ -130,7 +133,9 @@ def close_vouchers(*, today: date) -> dict:
     live = (Voucher.Status.PUBLIC_NOTICE, Voucher.Status.ACTIVE)
     due = Voucher.objects.filter(status__in=live, expires_on__lt=today).order_by("pk")
     expired, busy = _each(due, lambda v: expire_voucher(voucher=v, today=today))
-    noticed = Voucher.objects.filter(status=Voucher.Status.PUBLIC_NOTICE, notice_ends_on__lte=today)
+    noticed = Voucher.objects.filter(
+        status=Voucher.Status.PUBLIC_NOTICE, notice_ends_on__lte=today
+    ).exclude(objections__status=Objection.Status.OPEN)
     activated, busy_too = _each(
         noticed.order_by("pk"), lambda v: end_public_notice(voucher=v, today=today)
     )

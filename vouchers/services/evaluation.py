@@ -16,7 +16,7 @@ from vouchers.rules.facts import (
     ProgrammeTerms,
     RuleResult,
 )
-from vouchers.services import ledger
+from vouchers.services import dishonesty, ledger
 
 
 def applicant_facts(application: Application) -> ApplicantFacts:
@@ -32,7 +32,7 @@ def applicant_facts(application: Application) -> ApplicantFacts:
         legal_representative=entity.legal_representative,
         shareholders=tuple(entity.shareholders),
         related_parties=tuple(entity.related_parties),
-        dishonest_until=entity.dishonest_until,
+        dishonest_until=dishonesty.listed_until(credit_code=entity.credit_code),
         legal_rep_id_digest=declaration.legal_rep_id_digest,
         shareholder_digests=tuple(declaration.shareholder_digests),
     )
