@@ -14,9 +14,19 @@ from api.services.keys import create_key
 from billing.models import ReconciliationException, Settlement, UsageFile
 from billing.reconcile import reconcile
 from billing.settlements import build_settlements
+from config.celery import app
 from tests import builders
 from tests.authority.conftest import signed_in
 from tests.billing.conftest import issue, send, usage
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process():
+    """An uploaded file is processed in-process as its request commits (as without
+    REDIS_URL), whatever broker the test run has: no worker runs beside the tests."""
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+    yield
+    app.conf.task_always_eager = eager
 
 
 @pytest.fixture
