@@ -22,6 +22,9 @@ class LedgerAccount(models.Model):
         RESERVE = "reserve", _("Voucher reserve")
         REDEEMED = "redeemed", _("Redeemed")
         PAID = "paid", _("Paid")
+        # What the programme owes an entity for its approved reimburse claims; keyed by
+        # the entity (account_key), like the provider accounts.
+        PAYABLE = "payable", _("Payable")
 
     key = models.CharField(max_length=80, unique=True)
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="accounts")

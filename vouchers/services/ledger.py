@@ -98,6 +98,15 @@ def paid_account(programme_id: int, provider_id: int) -> LedgerAccount:
     return account
 
 
+def payable_account(programme_id: int, entity_id: int) -> LedgerAccount:
+    """What the programme owes the entity: its approved reimburse claims, not yet paid."""
+    account, _ = LedgerAccount.objects.get_or_create(
+        key=account_key(programme_id, LedgerAccount.Kind.PAYABLE, f"entity{entity_id}"),
+        defaults={"programme_id": programme_id, "kind": LedgerAccount.Kind.PAYABLE},
+    )
+    return account
+
+
 def fund_programme(*, programme: Programme, by) -> None:
     """Open the programme's accounts and move its budget in from its funding sources."""
     available = LedgerAccount.objects.create(
