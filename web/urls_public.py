@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web.views import public
+from web.views import objections, public
 
 app_name = "public"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:code>/", public.programme_detail, name="programme_detail"),
     path("<slug:code>/awards.csv", public.awards_csv, name="awards_csv"),
     path("<slug:code>/awards.json", public.awards_json, name="awards_json"),
+    path("<slug:code>/awards/<int:pk>/object/", objections.objection, name="objection"),
 ]
