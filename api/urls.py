@@ -1,7 +1,12 @@
 """/api/v1/: the provider integration API, its OpenAPI schema and its docs."""
 
+from csp.decorators import csp_update
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from api.errors import not_found
 from api.views.contracts import ContractConfirmation, ContractList
@@ -26,6 +31,18 @@ endpoints = [
     path("settlements/<int:settlement_id>", SettlementDetail.as_view(), name="settlement"),
 ]
 
+# Swagger UI and Redoc set style attributes and <style> elements from their scripts; on
+# these two pages only, styles (never scripts) may be inline. Both run only this site's
+# files (drf-spectacular-sidecar); Redoc renders in a blob: worker and always shows its
+# maker's logo, an image it loads from cdn.redoc.ly (blocked, it would be a console error).
+DOCS_CSP = {"style-src": ["'unsafe-inline'"]}
+REDOC_CSP = {**DOCS_CSP, "worker-src": ["'self'", "blob:"], "img-src": ["https://cdn.redoc.ly"]}
+
+
+def docs_page(view, csp=DOCS_CSP, **options):
+    return csp_update(csp)(view.as_view(url_name="api:schema", **options))
+
+
 urlpatterns = [
     *endpoints,
     path(
@@ -34,7 +51,13 @@ urlpatterns = [
         SpectacularAPIView.as_view(patterns=[path("api/v1/", include(endpoints))]),
         name="schema",
     ),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", docs_page(SpectacularSwaggerSplitView), name="docs"),
+    # The same schema as a reference to read (Redoc, from drf-spectacular-sidecar's files).
+    path(
+        "redoc/",
+        docs_page(SpectacularRedocView, REDOC_CSP, template_name="api/redoc.html"),
+        name="redoc",
+    ),
     # Anything else under /api/v1/ answers 404 in the API's error shape, line breaks
     # included (a plain `.` stops at one; Django's URL reverser refuses inline flags).
     re_path(r"^[\s\S]*$", not_found),
