@@ -4,12 +4,13 @@ officer's authorities: a programme or provider of another authority is not a cho
 from datetime import timedelta
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import industries
 from accounts.models import Provider
+from authority.models import ApplicationWarning
 from vouchers.models import Application, Programme, Voucher
 from vouchers.services import codes
 
@@ -60,6 +61,7 @@ class QueueFilter(ScopedFilterSet):
     waiting_days = django_filters.NumberFilter(
         label=_("Waiting at least (days)"), method="waiting_at_least", min_value=0
     )
+    has_warnings = django_filters.BooleanFilter(label=_("Has warnings"), method="with_warnings")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("submitted_at", "submitted"), ("entitlement", "amount"), ("pk", "number")),
@@ -79,6 +81,12 @@ class QueueFilter(ScopedFilterSet):
         """A section (a letter) takes in its two-digit divisions."""
         inside = [code for code in industries.CODES if industries.within(code, [value])]
         return queryset.filter(declaration__industry__in=inside)
+
+    def with_warnings(self, queryset, name, value):
+        """Warnings are stored at submission (authority/signals.py): one EXISTS, not a
+        computation per row."""
+        warned = ApplicationWarning.objects.filter(application=OuterRef("pk"))
+        return queryset.filter(Exists(warned)) if value else queryset.exclude(Exists(warned))
 
     def waiting_at_least(self, queryset, name, value):
         return queryset.filter(submitted_at__lte=timezone.now() - timedelta(days=int(value)))

@@ -3,12 +3,14 @@
 The page adds one rule: approving less than the entitlement needs a written reason,
 kept as the review note and in the approval's audit event. Above the programme's
 second-review threshold the first reviewer's approval is recorded and the second,
-different reviewer's confirms it and issues the voucher (vouchers/services/second_review)."""
+different reviewer's confirms it and issues the voucher (vouchers/services/second_review).
+No approval while a warning waits to be ticked as seen (authority/warnings.py)."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from authority import warnings
 from config.errors import DomainError
 from vouchers.models import Application, FirstApproval
 from vouchers.money import parse_yuan
@@ -24,6 +26,7 @@ class Approval:
 
 def approve(*, application: Application, by, amount=None, reason: str = "") -> Approval:
     reason = reason.strip()
+    warnings.require_seen(application)
     first = second_review.open_first_approval(application)
     if first is not None:
         return Approval(_approve(application, by, first.amount, first.note or reason))

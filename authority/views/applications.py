@@ -5,9 +5,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from authority import warnings
 from authority.access import get_application_for_user, get_declaration_for_user, officer_view
 from authority.forms import ApproveForm, NoteForm
 from authority.selectors import entity_history, side_by_side, trace_now
+from authority.services import personal_data
 from authority.services.decisions import approve
 from company.views.common import run_service
 from vouchers.money import to_decimal
@@ -25,9 +27,12 @@ def _context(request, application, **forms) -> dict:
     reviewer = request.user.has_perm("vouchers.review_application", application)
     filed = application.evaluation.get("results", [])
     now = trace_now(application=application) if application.status in UNDECIDED else None
+    declarations = list(application.entity.declarations.all())
     context = {
         "application": application,
-        "declarations": application.entity.declarations.all(),
+        "declarations": declarations,
+        "warnings": warnings.sync(application=application, declarations=declarations),
+        "personal_fields": personal_data.masked(application.declaration),
         "entitlement_now": to_decimal(now["entitlement"]) if now else None,
         "rules": side_by_side(filed=filed, now=now["results"] if now else []),
         "judged_now": now is not None,

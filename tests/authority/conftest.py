@@ -2,6 +2,8 @@
 alice, Hangzhou's reviewer dave (the wrong tenant), each with an authenticator; a client
 signed in with both factors, and one signed in with the password only."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -39,6 +41,13 @@ def signed_in(user, *, verified=True, language=None) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+@pytest.fixture
+def company(db):
+    """Declared two months before applying: a declaration within 30 days of applying is
+    a warning of its own (tests/authority/test_warnings.py), ticked before approval."""
+    return builders.entity(declared_on=builders.TODAY - timedelta(days=60))
 
 
 @pytest.fixture
