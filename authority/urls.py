@@ -1,0 +1,35 @@
+from django.urls import path
+
+from authority.views import applications, home, queue, two_factor, vouchers, warnings
+
+app_name = "authority"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("two-factor/", two_factor.verify, name="verify"),
+    path("two-factor/enrol/", two_factor.enrol, name="enrol"),
+    path("queue/", queue.queue, name="queue"),
+    path("queue.csv", queue.queue_csv, name="queue_csv"),
+    path("queue.xlsx", queue.queue_xlsx, name="queue_xlsx"),
+    path("queue/decide/", queue.bulk_decide, name="bulk_decide"),
+    path("applications/<int:pk>/", applications.application, name="application"),
+    path("applications/<int:pk>/approve/", applications.approve_view, name="approve"),
+    path("applications/<int:pk>/return/", applications.return_view, name="return"),
+    path("applications/<int:pk>/reject/", applications.reject_view, name="reject"),
+    path("vouchers/", vouchers.vouchers, name="vouchers"),
+    path("vouchers.csv", vouchers.vouchers_csv, name="vouchers_csv"),
+    path("vouchers.xlsx", vouchers.vouchers_xlsx, name="vouchers_xlsx"),
+    path("vouchers/<int:pk>/", vouchers.voucher, name="voucher"),
+    path("vouchers/<int:pk>/revoke/", vouchers.revoke, name="revoke"),
+    path("declarations/<int:pk>/evidence/", applications.evidence, name="evidence"),
+    path(
+        "applications/<int:pk>/warnings/<slug:kind>/seen/",
+        warnings.warning_seen,
+        name="warning_seen",
+    ),
+    path(
+        "declarations/<int:pk>/personal/<slug:field>/",
+        warnings.personal_value,
+        name="personal_value",
+    ),
+]
