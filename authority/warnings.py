@@ -29,7 +29,6 @@ from vouchers.models import Application
 
 Kind = ApplicationWarning.Kind
 RECENT_DECLARATION_DAYS = 30
-DEFAULT_REVENUE_JUMP_PERCENT = Decimal("100")
 # An application another programme or region already holds for the same contract.
 COUNTED = (Application.Status.SUBMITTED, Application.Status.RETURNED, Application.Status.APPROVED)
 
@@ -55,7 +54,7 @@ class Facts:
     declarations: tuple = ()  # the entity's, newest first
     filed_declaration_id: int | None = None
     applied_on: object = None
-    revenue_jump_percent: Decimal = DEFAULT_REVENUE_JUMP_PERCENT
+    revenue_jump_percent: Decimal = Decimal("100")
 
 
 @dataclass(frozen=True)
@@ -93,9 +92,7 @@ def gather(application: Application, declarations=None) -> Facts:
         declarations=tuple(declarations),
         filed_declaration_id=declaration.pk,
         applied_on=timezone.localdate(application.submitted_at or timezone.now()),
-        revenue_jump_percent=getattr(
-            application.programme, "revenue_jump_percent", DEFAULT_REVENUE_JUMP_PERCENT
-        ),
+        revenue_jump_percent=application.programme.revenue_jump_percent,
     )
 
 

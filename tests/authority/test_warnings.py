@@ -195,6 +195,14 @@ def test_revenue_exactly_doubled_is_no_warning(programme, company, centre):
     assert kinds(apply(programme, company, centre)) == []
 
 
+def test_the_threshold_is_the_programmes(programme, company, centre):
+    programme.revenue_jump_percent = Decimal("200")
+    programme.save(update_fields=["revenue_jump_percent"])
+    declare(company, days_ago=50, revenue="10000000.00")
+    declare(company, days_ago=40, revenue="25000000.00")
+    assert kinds(apply(programme, company, centre)) == []
+
+
 def test_a_declaration_within_30_days_before_applying_is_a_warning(programme, company, centre):
     declare(company, days_ago=30)
     application = apply(programme, company, centre)

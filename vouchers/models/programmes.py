@@ -60,6 +60,15 @@ class Programme(models.Model):
         blank=True,
         validators=[non_negative_money],
     )
+    # A declared revenue up by more than this percentage over the entity's previous
+    # declaration is a warning for the reviewer (authority/warnings.py), not a refusal.
+    revenue_jump_percent = models.DecimalField(
+        "营业收入增幅预警 / revenue jump warning (%)",
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(0)],
+    )
     annual_cap = MoneyField(
         "单位年度上限 / per-entity annual cap", null=True, blank=True, validators=[positive_money]
     )
