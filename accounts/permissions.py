@@ -102,6 +102,7 @@ MONEY_ACTIONS = frozenset(
         "billing.resolve_exception",
         "api.manage_keys",
         "company.invite_colleague",
+        "company.review_claim",
     }
 )
 

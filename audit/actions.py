@@ -77,6 +77,10 @@ SETTLEMENT_BUILD = "settlement.build"
 SETTLEMENT_APPROVE = "settlement.approve"
 SETTLEMENT_PAY = "settlement.pay"
 CLAIM_SUBMITTED = "claim.submitted"
+# A reviewer's decision on a reimburse claim.
+CLAIM_APPROVED = "claim.approved"
+CLAIM_RETURNED = "claim.returned"
+CLAIM_REJECTED = "claim.rejected"
 
 # A provider's webhook endpoints (webhooks/); disabled by its staff or after failures.
 WEBHOOK_CREATE = "webhook_endpoint.create"
@@ -108,6 +112,7 @@ USAGE_EXCEPTION_BY_DECISION = {
     "accepted": USAGE_EXCEPTION_ACCEPTED,
     "rejected": USAGE_EXCEPTION_REJECTED,
 }
+CLAIM_BY_STATUS = {"returned": CLAIM_RETURNED, "rejected": CLAIM_REJECTED}
 SETTLEMENT_BY_STEP = {"approve": SETTLEMENT_APPROVE, "pay": SETTLEMENT_PAY}
 
 
