@@ -209,10 +209,22 @@ class Provider(PartyProfile, Organisation):
         "行政区划代码 / region code", max_length=6, validators=[validate_region_code]
     )
     is_active = models.BooleanField("启用 / active", default=True)
+    # How operators and the API contract name a provider (`create_provider_key <slug>`):
+    # ASCII, unique; the lower-cased credit code unless a readable one is given.
+    slug = models.SlugField("标识 / slug", max_length=50, unique=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "算力服务商 / compute provider"
         ordering = ["pk"]
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slug_from_credit_code(self.credit_code)
+        super().save(*args, **kwargs)
+
+
+def slug_from_credit_code(credit_code: str) -> str:
+    return credit_code.lower()
 
 
 class Membership(models.Model):

@@ -159,6 +159,7 @@ def _ensure_provider(demo: Demo, key: str) -> None:
                 credit_code=data["credit_code"],
                 legal_representative=data["legal_representative"],
                 region=data["region"],
+                slug=key,  # readable in `create_provider_key cd-icc`
             )
             demo.created += 1
         demo.providers[key] = provider

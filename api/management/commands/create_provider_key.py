@@ -1,8 +1,8 @@
 """python manage.py create_provider_key <provider> [--name N] [--revoke PREFIX]
                                            [--signing on|off] [--rotate-secret]
 
-<provider> is the provider's credit code (统一社会信用代码, unique and already known to
-both sides). Prints a new key once; it cannot be shown again. Rotation: create a second
+<provider> is the provider's slug (as the API contract names it, e.g. `cd-icc`; see
+the provider in the admin); its credit code (统一社会信用代码) is accepted as well. Prints a new key once; it cannot be shown again. Rotation: create a second
 key, switch the integration to it, then `--revoke` the old one's prefix. Signing: the
 first `--signing on` prints the secret; `--rotate-secret` issues a new one (the old one
 keeps verifying until the next rotation).
@@ -22,10 +22,10 @@ OPERATOR = None
 
 
 class Command(BaseCommand):
-    help = "Create (or revoke) an API key for a compute provider, identified by credit code."
+    help = "Create (or revoke) an API key for a compute provider, identified by slug."
 
     def add_arguments(self, parser):
-        parser.add_argument("provider", help="the provider's credit code")
+        parser.add_argument("provider", help="the provider's slug (or its credit code)")
         parser.add_argument("--name", default="", help="a label for the key")
         parser.add_argument("--revoke", metavar="PREFIX", help="revoke the key with this prefix")
         parser.add_argument(
@@ -36,9 +36,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, provider, name, revoke, signing, rotate_secret, **options):
-        found = Provider.objects.filter(credit_code=normalise_credit_code(provider)).first()
-        if found is None:
-            raise CommandError(f"no provider with credit code {provider}")
+        found = _provider(provider)
         if revoke:
             self._revoke(found, revoke)
         elif signing:
@@ -68,3 +66,12 @@ class Command(BaseCommand):
             raise CommandError(f"no key {prefix} for this provider")
         revoke_key(key=key, by=OPERATOR)
         self.stdout.write(f"revoked {prefix}")
+
+
+def _provider(name: str) -> Provider:
+    """By slug, else by credit code (what the command took before slugs existed)."""
+    found = Provider.objects.filter(slug=name.strip().lower()).first()
+    found = found or Provider.objects.filter(credit_code=normalise_credit_code(name)).first()
+    if found is None:
+        raise CommandError(f"no provider with slug or credit code {name}")
+    return found
