@@ -65,3 +65,19 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the revocation"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ReasonForm(forms.Form):
+    """An objection's resolution or an early end of notice: recorded and audited."""
+
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DishonestyImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Dishonesty list (CSV)"),
+        help_text=_(
+            "UTF-8 CSV with the columns credit_code, listed_from, listed_until "
+            "(dates as YYYY-MM-DD), as the credit authority publishes it."
+        ),
+    )

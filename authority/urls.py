@@ -1,6 +1,15 @@
 from django.urls import path
 
-from authority.views import applications, home, queue, two_factor, vouchers, warnings
+from authority.views import (
+    applications,
+    dishonesty,
+    home,
+    notice,
+    queue,
+    two_factor,
+    vouchers,
+    warnings,
+)
 
 app_name = "authority"
 
@@ -32,4 +41,10 @@ urlpatterns = [
         warnings.personal_value,
         name="personal_value",
     ),
+    path("notice/", notice.notice, name="notice"),
+    path("notice/<int:pk>/", notice.notice_voucher, name="notice_voucher"),
+    path("notice/<int:pk>/end/", notice.end_early, name="end_notice"),
+    path("objections/<int:pk>/<str:outcome>/", notice.resolve, name="resolve_objection"),
+    path("dishonesty/", dishonesty.dishonesty, name="dishonesty"),
+    path("dishonesty/import/", dishonesty.import_list, name="dishonesty_import"),
 ]
