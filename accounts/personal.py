@@ -76,23 +76,25 @@ def _is_credit_code(code: str) -> bool:
 
 
 def parse_shareholders(text: str) -> list[Shareholder]:
-    """One shareholder a line, "name, code"; an error names every bad line."""
-    rows, errors = [], []
+    """One shareholder a line, "name, code"; one error naming every bad line."""
+    rows, bad = [], []
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
         name, code = _split(line)
         if not name or not code:
-            errors.append(
-                bilingual(
-                    f"第 {number} 行须为“名称, 统一社会信用代码或身份证号”",
-                    f'line {number} must be "name, credit code or ID number"',
-                )
-            )
+            bad.append(number)
             continue
         rows.append(Shareholder(name, normalise_code(code)))
-    if errors:
-        raise ValidationError(errors, code="shareholders")
+    if bad:
+        lines_zh, lines_en = "、".join(map(str, bad)), ", ".join(map(str, bad))
+        raise ValidationError(
+            bilingual(
+                f"第 {lines_zh} 行须为“名称, 统一社会信用代码或身份证号”",
+                f'line {lines_en} must be "name, credit code or ID number"',
+            ),
+            code="shareholders",
+        )
     return rows
 
 

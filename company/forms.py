@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import industries
 from accounts.models import Entity
+from accounts.personal import parse_shareholders
 from accounts.validators import normalise_credit_code, validate_credit_code, validate_region_code
 from company.errors import readable
 from company.uploads import validate_document
@@ -111,6 +112,28 @@ class DeclarationForm(forms.Form):
     evidence = forms.FileField(
         label=_("Evidence (PDF, JPEG or PNG)"), validators=[validate_document]
     )
+    # The related-party check compares these with the providers' (accounts/personal.py);
+    # ID numbers, phones and bank accounts are stored encrypted.
+    legal_representative = forms.CharField(
+        label=_("Legal representative"), max_length=100, required=False
+    )
+    legal_rep_id = forms.CharField(
+        label=_("Legal representative's ID number"), max_length=32, required=False
+    )
+    shareholder_text = forms.CharField(
+        label=_("Shareholders"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One a line: name, then a comma, then the unified social credit code or ID number."
+        ),
+        validators=[_localised_validator(parse_shareholders)],
+    )
+    registered_address = forms.CharField(
+        label=_("Registered address"), max_length=200, required=False
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    bank_account = forms.CharField(label=_("Bank account"), max_length=40, required=False)
 
     def clean_declared_on(self):
         declared_on = self.cleaned_data["declared_on"]

@@ -22,13 +22,27 @@ def declarations(request):
     )
 
 
+# The related-party profile carries over too: the entity's own staff see their own data.
+PROFILE_FIELDS = (
+    "legal_representative",
+    "legal_rep_id",
+    "shareholder_text",
+    "registered_address",
+    "phone",
+    "bank_account",
+)
+
+
 def _initial(entity) -> dict:
     """A new declaration starts from the latest one (or the registration's region)."""
     today = timezone.localdate()
     initial = {"declared_on": today, "fiscal_year": today.year - 1}
     latest = entity.current_declaration()
     if latest is not None:
-        fields = ("registered_region", "industry", "employees", "prior_year_revenue", "is_startup")
+        fields = (
+            *("registered_region", "industry", "employees", "prior_year_revenue", "is_startup"),
+            *PROFILE_FIELDS,
+        )
         initial.update({name: getattr(latest, name) for name in fields})
     else:
         account = CompanyAccount.objects.filter(entity=entity).first()

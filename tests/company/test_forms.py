@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Entity, User
+from accounts.personal import digest
 from tests import builders
 from tests.company.conftest import EXE, PDF, PNG, upload
 from vouchers.models import Contract
@@ -265,3 +266,34 @@ def test_sign_up_applies_djangos_password_rules_in_the_readers_language(db, lang
     response = client.post("/company/sign-up/", {**form, "password_again": "password123"})
     assert reason in field_error(response, "password")
     assert not User.objects.filter(email="a@b.example").exists()
+
+
+def test_a_declaration_keeps_its_related_party_profile_encrypted(as_clerk, company):
+    holding = builders.credit_code(serial=4242)
+    form = {
+        **declaration_form(upload()),
+        "legal_representative": "陈算",
+        "legal_rep_id": "51010119900307123x",
+        "shareholder_text": f"成都控股有限公司, {holding}\n李四，110101198001011234",
+        "registered_address": "成都市高新区天府大道1号",
+        "phone": "028-8888-1234",
+        "bank_account": "6222 0210 0112 3456",
+    }
+    assert as_clerk.post("/company/declarations/new/", form).status_code == 302
+    declared = company.declarations.latest("pk")
+    assert declared.legal_rep_id == "51010119900307123x"
+    assert declared.phone_digest == digest("02888881234")
+    assert declared.shareholder_codes == [holding]
+    assert len(declared.shareholder_digests) == 2
+
+
+def test_a_shareholder_line_without_a_code_is_named_in_both_languages(as_clerk, as_clerk_en):
+    form = {**declaration_form(upload()), "shareholder_text": "甲公司, 91510100MA61R8XQ2K\n乙"}
+    assert "第 2 行" in field_error(
+        as_clerk.post("/company/declarations/new/", form), "shareholder_text"
+    )
+    form["evidence"] = upload()
+    english = as_clerk_en.post("/company/declarations/new/", form)
+    assert 'line 2 must be "name, credit code or ID number"' in field_error(
+        english, "shareholder_text"
+    )
