@@ -5,8 +5,10 @@ audit event written); a later edit is audited too.  An entity's declarations are
 history: added through `declare_profile`, never edited.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     DECLARED_FIELDS,
@@ -72,6 +74,14 @@ class EntityAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("name", "credit_code", "legal_representative")
     inlines = (DeclarationInline,)
+    # Verification is an officer's decision in the government portal, never an edit here.
+    readonly_fields = (
+        "verification",
+        "business_licence",
+        "verified_by",
+        "verified_at",
+        "verification_note",
+    )
 
     def has_delete_permission(self, request, obj=None):
         return False  # declarations, contracts and vouchers point at it
@@ -84,8 +94,44 @@ class EntityAdmin(admin.ModelAdmin):
         audit_edit(request, obj, form)
 
 
+PERSONAL_FIELDS = ("legal_rep_id", "phone", "bank_account", "shareholder_text")
+
+
+class ProviderForm(forms.ModelForm):
+    """Personal data is write-only here: never shown back (an unmasked view belongs to
+    the audited action of the government portal); left empty, the stored value stays."""
+
+    class Meta:
+        model = Provider
+        fields = (
+            *("name", "credit_code", "legal_representative", "shareholders", "region_code"),
+            *("is_active", "registered_address", *PERSONAL_FIELDS),
+        )
+        widgets = {
+            "legal_rep_id": forms.PasswordInput(render_value=False),
+            "phone": forms.PasswordInput(render_value=False),
+            "bank_account": forms.PasswordInput(render_value=False),
+            "shareholder_text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["shareholder_text"] = ""
+            for name in PERSONAL_FIELDS:
+                self.fields[name].help_text = _("Stored encrypted; leave empty to keep.")
+
+    def clean(self):
+        data = super().clean()
+        for name in PERSONAL_FIELDS:
+            if not data.get(name) and self.instance.pk:
+                data[name] = getattr(self.instance, name)
+        return data
+
+
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
+    form = ProviderForm
     list_display = ("name", "credit_code", "region_code", "legal_representative", "is_active")
     list_filter = ("is_active", "region_code")
     search_fields = ("name", "credit_code", "legal_representative")
@@ -98,7 +144,7 @@ class ProviderAdmin(admin.ModelAdmin):
             _register_with(register_provider, obj, form, request.user)
             return
         super().save_model(request, obj, form, change)
-        audit_edit(request, obj, form)
+        audit_edit(request, obj, form, secret=PERSONAL_FIELDS)
 
 
 class DeclarationForm(EntityStaffForm):

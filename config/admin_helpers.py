@@ -64,9 +64,14 @@ def _jsonable(value):
     return json.loads(json.dumps(value, default=str))
 
 
-def audit_edit(request, obj, form, *, programme=None) -> None:
+def _recordable(value, secret: bool):
+    return "(changed)" if secret else _jsonable(value)
+
+
+def audit_edit(request, obj, form, *, programme=None, secret=()) -> None:
     """An audit event for an admin edit of descriptive fields (never money or status,
-    which only services change), so identity changes stay traceable too."""
+    which only services change), so identity changes stay traceable too. A `secret`
+    field (personal data) is recorded as changed, never with its values."""
     model_fields = {field.name for field in obj._meta.get_fields()}
     changed = [
         name for name in form.changed_data if name in model_fields and name in form.cleaned_data
@@ -78,8 +83,8 @@ def audit_edit(request, obj, form, *, programme=None) -> None:
         action=f"{type(obj).__name__.lower()}.edit",
         obj=obj,
         programme=programme,
-        before={name: _jsonable(form.initial.get(name)) for name in changed},
-        after={name: _jsonable(form.cleaned_data[name]) for name in changed},
+        before={name: _recordable(form.initial.get(name), name in secret) for name in changed},
+        after={name: _recordable(form.cleaned_data[name], name in secret) for name in changed},
     )
 
 

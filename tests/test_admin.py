@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from accounts.models import Entity, EntityDeclaration, Membership, User
+from accounts.models import Entity, EntityDeclaration, Membership, Provider, User
 from audit.models import AuditEvent
 from tests import builders
 from vouchers.models import (
@@ -590,3 +590,30 @@ def test_long_lists_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(url(model, "changelist"))
     assert response.status_code == 200
+
+
+def test_a_providers_personal_data_is_write_only_and_audited_without_its_values(client, centre):
+    change = url(Provider, "change", centre.pk)
+    form = {
+        "name": centre.name,
+        "credit_code": centre.credit_code,
+        "legal_representative": centre.legal_representative,
+        "shareholders": "[]",
+        "region_code": centre.region_code,
+        "is_active": "on",
+        "registered_address": "成都市高新区天府大道1号",
+        "phone": "028-8888-1234",
+        "shareholder_text": "",
+    }
+    response = client.post(change, form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    centre.refresh_from_db()
+    assert centre.phone == "028-8888-1234" and centre.phone_digest
+    edit = AuditEvent.objects.filter(action="provider.edit").latest("pk")
+    assert edit.after["phone"] == "(changed)"
+    assert "8888" not in str(edit.before) + str(edit.after)
+    assert "028-8888-1234" not in client.get(change).content.decode()
+
+    client.post(change, {**form, "phone": "", "registered_address": "成都市武侯区"})
+    centre.refresh_from_db()
+    assert centre.phone == "028-8888-1234"
