@@ -51,7 +51,7 @@ CONTRACT_EXAMPLE = {
     "service_start": "2024-03-01",
     "service_end": "2024-12-31",
     "status": "confirmed",
-    "vouchers": [{"code": "K7QM2XDP9RT4WB3NF", "status": "active", "remaining": "48765.50"}],
+    "vouchers": [{"code": "K7QM2XDP9RT4WB3N0", "status": "active", "remaining": "48765.50"}],
     "confirmed_value": "100000.00",
     "confirmed_start": "2024-03-01",
     "confirmed_end": "2024-12-31",
@@ -75,6 +75,13 @@ class ContractList(ProviderView):
         ],
     )
     def get(self, request):
+        """The contracts applicants declared with this provider, least recently changed first.
+
+        Filter by `status` (`declared`: waiting for your answer; `confirmed`; `disputed`) and by
+        `updated_since` (an ISO 8601 time with its offset) to fetch only what changed since the
+        last poll, or subscribe to the `contract.declared` webhook. Each contract lists its
+        vouchers and what they have left.
+        """
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         contracts = contracts_for_provider(self.provider)
@@ -112,9 +119,18 @@ class ContractConfirmation(ProviderView):
                 value={"confirmed": False, "note": "合同金额应为 80000 元 / the value is 80,000"},
                 request_only=True,
             ),
+            OpenApiExample("The contract, confirmed", value=CONTRACT_EXAMPLE, response_only=True),
         ],
     )
     def post(self, request, contract_number):
+        """Confirm or dispute a contract an applicant declared.
+
+        `confirmed: true` with your own figures (`value`, `service_start`, `service_end`; left
+        out, the applicant's stand): figures that differ are highlighted to the reviewers.
+        `confirmed: false` disputes it; a `note` says why. A disputed contract is never
+        subsidised. The contract number is matched however it was typed (case, full-width
+        characters, look-alike dashes and letters). Answering again replaces the answer.
+        """
         contract = contract_for_provider(self.provider, contract_number)
         answer = self.InputSerializer(data=request.data)
         answer.is_valid(raise_exception=True)

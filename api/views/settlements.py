@@ -73,7 +73,7 @@ EXAMPLE = {
         {
             "record_id": "bill-2024-06-0001",
             "contract_number": "HT-2024-001",
-            "voucher_code": "K7QM2XDP9RT4WB3NF",
+            "voucher_code": "K7QM2XDP9RT4WB3N0",
             "period_start": "2024-06-01T00:00:00+08:00",
             "period_end": "2024-06-01T23:59:59+08:00",
             "billed": "2469.00",
@@ -112,6 +112,12 @@ class SettlementList(ProviderView):
         examples=[OpenApiExample("A draft statement", value=EXAMPLE, response_only=True)],
     )
     def get(self, request):
+        """Your monthly settlement statements, newest first, one per programme and month.
+
+        A statement is built on the 2nd of each month for the month before (the
+        `statement.ready` webhook), from the records reconciled in it; `status` goes
+        `draft` -> `approved` -> `paid` (the `statement.paid` webhook).
+        Send `Accept: text/csv` for a summary table instead of JSON."""
         paginator = Page()
         page = paginator.paginate_queryset(statements_of(self.provider), request, view=self)
         data = SettlementOutput(page, many=True).data
@@ -129,6 +135,9 @@ class SettlementDetail(ProviderView):
         examples=[OpenApiExample("A draft statement", value=EXAMPLE, response_only=True)],
     )
     def get(self, request, settlement_id: int):
+        """One statement with its lines: each line is one usage record, its billed amount
+        and the subsidy it earned, so every yuan traces to a record. `Accept: text/csv`
+        gives the lines as a table (cells that could start a formula are escaped)."""
         settlement = statements_of(self.provider).filter(pk=settlement_id).first()
         if settlement is None:
             raise Http404("no such settlement")

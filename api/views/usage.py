@@ -23,6 +23,44 @@ from billing.tasks import process_usage_file
 from billing.usage_files import store_upload
 from vouchers.contract_numbers import number_key
 
+RECORD_EXAMPLE = {
+    "count": 1,
+    "next": None,
+    "previous": None,
+    "results": [
+        {
+            "record_id": "bill-2024-06-0001",
+            "contract_number": "HT-2024-001",
+            "amount": "1234.50",
+            "status": "redeemed",
+            "voucher_code": "K7QM2XDP9RT4WB3N0",
+            "subsidy": "617.25",
+            "exception": None,
+            "period_start": "2024-06-01T00:00:00+08:00",
+            "period_end": "2024-06-01T23:59:59+08:00",
+            "received_at": "2024-06-02T01:00:00+08:00",
+            "reconciled_at": "2024-06-02T01:10:00+08:00",
+        }
+    ],
+}
+FILE_EXAMPLE = {
+    "id": 42,
+    "status": "done",
+    "rows_total": 3,
+    "rows_accepted": 2,
+    "rows_rejected": 1,
+    "errors": [
+        {
+            "row": 3,
+            "field": "amount",
+            "code": "out_of_range",
+            "message": "amount 不能为负数 / amount must be zero or more",
+        }
+    ],
+    "created_at": "2024-06-02T01:00:00+08:00",
+    "finished_at": "2024-06-02T01:00:04+08:00",
+}
+
 
 class UsageRecords(ProviderView):
     # The batch reads its body itself, once: no DRF parser, no serializer per record.
@@ -53,8 +91,16 @@ class UsageRecords(ProviderView):
         operation_id="usage_records_list",
         parameters=[FilterSerializer, *PAGE_PARAMETERS],
         responses=paginated_schema("PaginatedUsageRecords", OutputSerializer),
+        examples=[OpenApiExample("A redeemed record", value=RECORD_EXAMPLE, response_only=True)],
     )
     def get(self, request):
+        """What became of your usage records: `status` is `pending` (not yet reconciled),
+        `redeemed` (with the `subsidy` it earned and the `voucher_code`), `exception` (the
+        `exception` reason, waiting for a reviewer) or `rejected`.
+
+        Filter by `contract_number` (matched however it was typed) and by `since` (records
+        received or reconciled at or after that time). Reconciliation runs every 10 minutes.
+        """
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         records = UsageRecord.objects.filter(provider=self.provider).select_related("voucher")
@@ -76,6 +122,15 @@ class UsageRecords(ProviderView):
         examples=schema.BATCH_EXAMPLES,
     )
     def post(self, request):
+        """Send a batch of up to 1,000 usage records (a JSON body of at most 8 MiB).
+
+        Each record gets its own result, in order: `accepted`, `duplicate` (the same record_id
+        with the same content: nothing changes), `conflict` (the same record_id with other
+        content: the original stands) or `rejected` with the field and reason. Good records are
+        kept whatever their neighbours. A correction names the record it corrects in
+        `corrects` and carries the new total amount. Send an `Idempotency-Key` to retry a
+        batch safely: the first answer is replayed for 7 days.
+        """
         if (request.content_type or "").split(";")[0].strip().lower() != "application/json":
             raise exceptions.UnsupportedMediaType(request.content_type or "")
         body = self.raw_body()
@@ -109,10 +164,23 @@ class UsageFiles(ProviderView):
         request=schema.USAGE_FILE_REQUEST,
         responses={202: OutputSerializer},
         examples=[
-            OpenApiExample("Queued", value={"id": 42, "status": "queued"}, response_only=True)
+            OpenApiExample(
+                "Queued",
+                value={"id": 42, "status": "queued"},
+                response_only=True,
+                status_codes=["202"],
+            )
         ],
     )
     def post(self, request):
+        """Upload a CSV of usage records (`text/csv` as the body, or multipart field `file`),
+        up to 2 GiB; answered 202 with the job to poll, or wait for the
+        `usage_file.finished` webhook.
+
+        The first line names the columns (the platform's names or FOCUS's, see the guide);
+        each row is one record, checked like a batch record. Row errors are listed on the
+        job with their line number; good rows are kept.
+        """
         signature = getattr(request, "body_signature", None)
         with transaction.atomic():
             chunks, name = upload_chunks(request, signature)
@@ -154,8 +222,15 @@ class UsageFileDetail(ProviderView):
         created_at = serializers.DateTimeField()
         finished_at = serializers.DateTimeField(allow_null=True)
 
-    @extend_schema(operation_id="usage_file_retrieve", responses=OutputSerializer)
+    @extend_schema(
+        operation_id="usage_file_retrieve",
+        responses=OutputSerializer,
+        examples=[OpenApiExample("Done, one row refused", value=FILE_EXAMPLE, response_only=True)],
+    )
     def get(self, request, file_id: int):
+        """A usage file's job: `queued`, `running`, then `done` (with the counts of rows
+        accepted and rejected, and each rejected row's line, field, code and message) or
+        `failed` (the file could not be read at all: its error is the one row-less entry)."""
         usage_file = UsageFile.objects.filter(provider=self.provider, pk=file_id).first()
         if usage_file is None:
             raise Http404("no such usage file")

@@ -11,7 +11,7 @@ from config.errors import DomainError
 from vouchers.services import codes
 
 EXAMPLE = {
-    "code": "K7QM2XDP9RT4WB3NF",
+    "code": "K7QM2XDP9RT4WB3N0",
     "status": "active",
     "entity_name": "成都星河智能科技有限公司",
     "entity_credit_code": "91510100MA6CGUT70D",
@@ -55,6 +55,14 @@ class VoucherDetail(ProviderView):
         examples=[OpenApiExample("An active voucher", value=EXAMPLE, response_only=True)],
     )
     def get(self, request, code):
+        """Check a voucher before selling compute against it.
+
+        The code is checked (16 letters or digits and an ISO 7064 MOD 37-2 check character;
+        spaces, hyphens and lower case are accepted) before any lookup: a mistyped code is
+        400 `invalid` on field `code`. A voucher of another provider is 404, as is an unknown
+        one. `remaining` is what the voucher can still subsidise; sell against it only while
+        `status` is `active` and today is within `valid_from`..`valid_until`.
+        """
         try:
             # Checked before any lookup: a mistyped code never reaches the database.
             code = codes.parse(code)

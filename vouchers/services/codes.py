@@ -1,6 +1,6 @@
 """Voucher codes: 16 random characters (0-9, A-Z: about 82 bits from `secrets`) plus an
 ISO 7064 MOD 37-2 check character (python-stdnum), so a mistyped code is caught before
-any lookup.  Shown in groups of four: `K7QM-2XDP-9RT4-WB3N-F`.
+any lookup.  Shown in groups of four: `K7QM-2XDP-9RT4-WB3N-0`.
 
 Why MOD 37-2: it is a pure system over a prime modulus (37) with weights 2^i, so a single
 changed character shifts the checksum by (a - b) * 2^i and a swap of neighbours by
