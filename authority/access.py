@@ -77,6 +77,20 @@ def get_voucher_for_user(request, pk):
     return get_object_or_404(vouchers_of(request).select_related(*related), pk=pk)
 
 
+def claims_of(request):
+    from company.models import Claim
+
+    return Claim.objects.filter(voucher__programme__authority_id__in=request.authority_ids)
+
+
+def get_claim_for_user(request, pk):
+    related = (
+        "entity", "voucher", "voucher__programme", "voucher__contract", "voucher__provider",
+        "filed_by", "decided_by",
+    )  # fmt: skip
+    return get_object_or_404(claims_of(request).select_related(*related), pk=pk)
+
+
 def get_declaration_for_user(request, pk):
     """A declaration is visible to an officer once its entity applied to their programmes."""
     from accounts.models import EntityDeclaration

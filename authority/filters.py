@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import industries
 from accounts.models import Provider
 from authority.models import ApplicationWarning
+from company.models import Claim
 from vouchers.models import Application, Programme, Voucher
 from vouchers.services import codes
 
@@ -105,3 +106,15 @@ class VoucherFilter(ScopedFilterSet):
         found = super().search(queryset, name, value)
         compact = codes.normalise(value)
         return found | queryset.filter(code__icontains=compact) if compact else found
+
+
+class ClaimFilter(ScopedFilterSet):
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"), field_name="voucher__programme", queryset=own_programmes
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Claim.Status.choices)
+    search_fields = ("entity__name", "entity__credit_code", "invoice_number")
+
+    class Meta:
+        model = Claim
+        fields = ["q", "status", "programme"]

@@ -81,3 +81,12 @@ class DishonestyImportForm(forms.Form):
             "(dates as YYYY-MM-DD), as the credit authority publishes it."
         ),
     )
+
+
+class ClaimApproveForm(forms.Form):
+    amount = forms.CharField(
+        label=_("Amount approved (yuan)"),
+        help_text=_(
+            "At most the amount claimed, the programme's rate of the invoice and what the voucher has left."
+        ),
+    )

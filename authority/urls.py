@@ -2,6 +2,7 @@ from django.urls import path
 
 from authority.views import (
     applications,
+    claims,
     dishonesty,
     home,
     notice,
@@ -25,6 +26,12 @@ urlpatterns = [
     path("applications/<int:pk>/approve/", applications.approve_view, name="approve"),
     path("applications/<int:pk>/return/", applications.return_view, name="return"),
     path("applications/<int:pk>/reject/", applications.reject_view, name="reject"),
+    path("claims/", claims.claims, name="claims"),
+    path("claims/<int:pk>/", claims.claim, name="claim"),
+    path("claims/<int:pk>/files/<slug:which>/", claims.claim_file, name="claim_file"),
+    path("claims/<int:pk>/approve/", claims.approve_claim, name="approve_claim"),
+    path("claims/<int:pk>/return/", claims.return_claim, name="return_claim"),
+    path("claims/<int:pk>/reject/", claims.reject_claim, name="reject_claim"),
     path("vouchers/", vouchers.vouchers, name="vouchers"),
     path("vouchers.csv", vouchers.vouchers_csv, name="vouchers_csv"),
     path("vouchers.xlsx", vouchers.vouchers_xlsx, name="vouchers_xlsx"),
