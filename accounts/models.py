@@ -87,6 +87,11 @@ class Entity(Organisation):
         RESEARCH_INSTITUTE = "research_institute", _("Research institute")
         UNIVERSITY = "university", _("University")
 
+    class Verification(models.TextChoices):
+        PROVISIONAL = "provisional", _("Awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        REFUSED = "refused", _("Refused")
+
     kind = models.CharField("类型 / kind", max_length=24, choices=Kind.choices)
     related_parties = models.JSONField(
         "关联方 / related parties", default=list, blank=True, help_text="declared credit codes"
@@ -94,6 +99,23 @@ class Entity(Organisation):
     dishonest_until = models.DateField(
         "失信记录截止 / dishonesty listed until", null=True, blank=True
     )
+    # An entity that registers itself in the company portal is provisional until an
+    # officer of an authority it applies to checks its business licence; one registered
+    # by an operator (and every entity from before this field) counts as verified.
+    verification = models.CharField(
+        "核验 / verification",
+        max_length=12,
+        choices=Verification.choices,
+        default=Verification.VERIFIED,
+    )
+    business_licence = models.FileField(
+        "营业执照 / business licence", upload_to="licences/%Y/", blank=True
+    )
+    verified_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField("核验时间 / verified at", null=True, blank=True)
+    verification_note = models.TextField("核验意见 / verification note", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "申报主体 / applicant entity"
