@@ -11,6 +11,7 @@ failed attempts and is switched off after WEBHOOK_DISABLE_AFTER of them.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Provider
 
@@ -46,7 +47,8 @@ class Endpoint(models.Model):
 
 class Delivery(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        # Not the usage record's "Pending" (待对账): this one waits to be sent.
+        PENDING = "pending", pgettext_lazy("webhook delivery", "Pending")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
 

@@ -63,6 +63,7 @@ def world(programme, company, centre, bob):
     reconcile()
     build_settlements(period="2024-06")
     return SimpleNamespace(
+        usage_file=UsageFile.objects.create(provider=centre, path="p/june.csv", status="done"),
         voucher=voucher,
         contract=voucher.contract,
         statement=Settlement.objects.get(provider=centre),

@@ -15,6 +15,8 @@ def pages(world) -> list[str]:
         "/provider/contracts/",
         f"/provider/contracts/{world.contract.pk}/",
         "/provider/usage-files/",
+        f"/provider/usage-files/{world.usage_file.pk}/",
+        f"/provider/usage-files/{world.usage_file.pk}/errors.csv",
         "/provider/exceptions/",
         "/provider/statements/",
         f"/provider/statements/{world.statement.pk}/",
@@ -50,6 +52,24 @@ def test_everyone_else_is_refused(persona, world, bob, company):
             assert response.status_code == 302 and "/login" in response["Location"], url
         else:
             assert response.status_code == 403, url
+
+
+@pytest.mark.parametrize("persona", ["bob", "clerk"])
+def test_no_one_else_acts_for_the_provider(persona, world, bob, company, centre):
+    user = {"bob": bob, "clerk": company.clerk}[persona]
+    client = signed_in(user, verified=False)
+    actions = [
+        "/provider/keys/create/",
+        "/provider/signing/",
+        "/provider/signing/rotate/",
+        f"/provider/contracts/{world.contract.pk}/",
+        "/provider/usage-files/",
+    ]
+    for url in actions:
+        assert client.post(url, {"answer": "dispute", "note": "x"}).status_code == 403, url
+    assert not centre.api_keys.exists()
+    world.contract.refresh_from_db()
+    assert world.contract.provider_status == "declared"
 
 
 def test_another_providers_objects_answer_404(as_erin, world, theirs):

@@ -3,12 +3,13 @@ in production: the platform must not be made to call its own network)."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from audit import actions
 from audit.models import AuditEvent
 from config.errors import DomainError
 from vouchers.services.closing import revoke_voucher
-from webhooks.models import Endpoint
+from webhooks.models import Delivery, Endpoint
 from webhooks.services import create_endpoint, disable_endpoint, enable_endpoint
 from webhooks.tasks import scan_and_deliver_task
 
@@ -93,3 +94,10 @@ def test_staff_disable_and_enable_it_again(centre, centre_engineer, receiver):
     enable_endpoint(endpoint=endpoint, by=centre_engineer)
     assert endpoint.active and endpoint.failures == 0
     assert AuditEvent.objects.filter(action=actions.WEBHOOK_ENABLE).count() == 1
+
+
+def test_a_waiting_delivery_reads_as_waiting_to_be_sent_in_chinese():
+    with translation.override("zh-hans"):
+        assert str(Delivery.Status.PENDING.label) == "待发送"
+    with translation.override("en"):
+        assert str(Delivery.Status.PENDING.label) == "Pending"
