@@ -1,5 +1,5 @@
 """`{{ voucher.code|voucher_code }}`: a voucher code in groups of four, as printed on the
-voucher and read out on the phone (`K7QM-2XDP-9RT4-WB3N-F`)."""
+voucher and read out on the phone (`K7QM-2XDP-9RT4-WB3N-0`)."""
 
 from django import template
 
