@@ -326,3 +326,9 @@ def test_another_authoritys_officer_cannot_reveal_personal_data(
     response = as_dave.post(f"/authority/declarations/{declaration.pk}/personal/legal_rep_id/")
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="personal_data.reveal").exists()
+
+
+def test_warnings_read_in_chinese(as_bob, programme, company, centre):
+    declare(company, days_ago=5)
+    text = page(as_bob, apply(programme, company, centre)).content.decode()
+    assert "营业收入异常增长" in text and "距申请不足 30 天" in text and "确认已查看" in text
