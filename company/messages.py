@@ -44,6 +44,10 @@ ACTION_NAMES = {
     "voucher.redeem": ("核销", "redeemed"),
     "voucher.expire": ("券过期", "voucher expired"),
     "voucher.revoke": ("券撤销", "voucher revoked"),
+    "claim.submitted": ("提交报销", "claim submitted"),
+    "claim.approved": ("报销批准", "claim approved"),
+    "claim.returned": ("报销退回补正", "claim returned for correction"),
+    "claim.rejected": ("报销驳回", "claim rejected"),
 }
 
 

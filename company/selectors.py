@@ -109,18 +109,34 @@ def timeline(application: Application) -> list[dict]:
     for pk in vouchers:
         objects |= Q(object_type="voucher", object_id=str(pk))
     events = list(AuditEvent.objects.filter(objects).order_by("at", "pk"))
-    roles = _roles(application, {e.actor_id for e in events if e.actor_id})
+    roles = _roles(
+        {e.actor_id for e in events if e.actor_id},
+        entity_id=application.entity_id,
+        authority_id=application.programme.authority_id,
+        provider_id=application.contract.provider_id,
+    )
     return [{"event": e, "role": roles.get(e.actor_id)} for e in events]
 
 
-def _roles(application: Application, user_ids: set) -> dict:
+def claim_timeline(claim) -> list[dict]:
+    """Every audit event of the claim (filed, then each decision), oldest first."""
+    events = list(
+        AuditEvent.objects.filter(object_type="claim", object_id=str(claim.pk)).order_by("at", "pk")
+    )
+    voucher = claim.voucher
+    roles = _roles(
+        {e.actor_id for e in events if e.actor_id},
+        entity_id=claim.entity_id,
+        authority_id=voucher.programme.authority_id,
+        provider_id=voucher.provider_id,
+    )
+    return [{"event": e, "role": roles.get(e.actor_id)} for e in events]
+
+
+def _roles(user_ids: set, *, entity_id, authority_id, provider_id) -> dict:
     """user id -> the role they hold here: for the entity, the programme's authority or
     the contract's provider."""
-    here = (
-        Q(entity_id=application.entity_id)
-        | Q(authority_id=application.programme.authority_id)
-        | Q(provider_id=application.contract.provider_id)
-    )
+    here = Q(entity_id=entity_id) | Q(authority_id=authority_id) | Q(provider_id=provider_id)
     memberships = Membership.objects.filter(here, user_id__in=user_ids)
     return {m.user_id: m.get_role_display() for m in memberships}
 

@@ -8,7 +8,13 @@ from company.access import company_view, get_claim_for_user, get_voucher_for_use
 from company.filters import ClaimFilter, VoucherFilter
 from company.forms import ClaimForm
 from company.models import Claim
-from company.selectors import provider_usage, redemptions, spend_series, vouchers_of
+from company.selectors import (
+    claim_timeline,
+    provider_usage,
+    redemptions,
+    spend_series,
+    vouchers_of,
+)
 from company.services.claims import file_claim
 from company.services.notifications import queue_scan
 from company.views.common import filtered_page, posted, run_service, uploaded
@@ -73,7 +79,7 @@ def claims(request):
 def claim(request, pk):
     found = get_claim_for_user(request, pk)
     usage = provider_usage(found.voucher, found.service_start, found.service_end)
-    context = {"claim": found, "usage": usage}
+    context = {"claim": found, "usage": usage, "timeline": claim_timeline(found)}
     return render(request, "company/claim.html", context)
 
 

@@ -124,3 +124,20 @@ def test_the_company_inbox_shows_the_decision(claim, bob, clerk):
     assert note.subject_en == f"Claim #{claim.pk} is now rejected"
     assert note.subject_zh == f"报销申请 #{claim.pk} 状态变更：已驳回"
     assert note.body == "发票与合同不符"
+
+
+def test_the_company_sees_each_step_on_its_claim_page_and_inbox(claim, bob, as_clerk, as_clerk_en):
+    return_claim(claim=claim, request="请补充付款凭证", by=bob)
+    page = as_clerk.get(f"/company/claims/{claim.pk}/").content.decode()
+    assert "提交报销" in page and "报销退回补正" in page and "请补充付款凭证" in page
+    page = as_clerk_en.get(f"/company/claims/{claim.pk}/").content.decode()
+    assert "claim returned for correction" in page
+    scan_audit_trail()
+    inbox = as_clerk_en.get("/company/inbox/").content.decode()
+    assert f"Claim #{claim.pk} is now returned" in inbox
+
+
+def test_the_approved_amount_shows_on_the_company_claim_page(claim, bob, as_clerk):
+    approve_claim(claim=claim, amount="4000.00", by=bob)
+    page = as_clerk.get(f"/company/claims/{claim.pk}/").content.decode()
+    assert "¥4,000.00" in page and "报销批准" in page
