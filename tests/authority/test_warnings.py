@@ -332,3 +332,12 @@ def test_warnings_read_in_chinese(as_bob, programme, company, centre):
     declare(company, days_ago=5)
     text = page(as_bob, apply(programme, company, centre)).content.decode()
     assert "营业收入异常增长" in text and "距申请不足 30 天" in text and "确认已查看" in text
+
+
+def test_warnings_are_stored_once_a_submission_commits(
+    programme, company, centre, django_capture_on_commit_callbacks
+):
+    declare(company, days_ago=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        application = apply(programme, company, centre)
+    assert list(application.warnings.values_list("kind", flat=True)) == ["revenue_jump"]
