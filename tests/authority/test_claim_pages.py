@@ -136,7 +136,9 @@ def test_the_list_filters_and_counts(as_bob, claim, voucher, company):
     assert (counts["submitted"], counts["rejected"]) == (1, 1)
 
 
-def test_the_pages_read_in_english(as_bob_en, claim):
+def test_the_pages_read_in_chinese_and_english(as_bob, as_bob_en, claim):
+    page = as_bob.get(f"/authority/claims/{claim.pk}/").content.decode()
+    assert "同一券的其他报销申请" in page and "最高可批准金额" in page
     assert (
         "Other claims on this voucher"
         in as_bob_en.get(f"/authority/claims/{claim.pk}/").content.decode()
