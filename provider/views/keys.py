@@ -79,9 +79,9 @@ def signing(request):
     form = SigningForm(request.POST)
     form.is_valid()  # a checkbox: absent means off, nothing else can be wrong
     required = form.cleaned_data.get("required", False)
-    secret = key_service.set_signing(provider=request.provider, required=required, by=request.user)[
-        1
-    ]
+    _settings, secret = key_service.set_signing(
+        provider=request.provider, required=required, by=request.user
+    )
     if secret:
         return shown_once(request, "provider/secret_shown.html", {"signing_secret": secret})
     if required:
@@ -96,7 +96,9 @@ def signing(request):
 @require_POST
 def rotate(request):
     try:
-        secret = key_service.rotate_signing_secret(provider=request.provider, by=request.user)[1]
+        _settings, secret = key_service.rotate_signing_secret(
+            provider=request.provider, by=request.user
+        )
     except DomainError as exc:  # no secret yet: signing was never switched on
         messages.error(request, pick(exc.zh, exc.en))
         return redirect("provider:keys")
