@@ -17,7 +17,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="provider",
             name="slug",
-            field=models.SlugField(max_length=50, null=True, verbose_name="标识 / slug"),
+            field=models.SlugField(
+                max_length=50, null=True, db_index=False, verbose_name="标识 / slug"
+            ),
         ),
         migrations.RunPython(fill_slugs, migrations.RunPython.noop),
         migrations.AlterField(

@@ -5,6 +5,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from celery import current_app
 
 from tests import builders
 from tests.billing.conftest import issue
@@ -36,6 +37,16 @@ class Receiver:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process():
+    """The attempts run in the test's process, with a broker configured or not: these
+    tests are about what is sent, not about the queue."""
+    previous = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    yield
+    current_app.conf.task_always_eager = previous
 
 
 @pytest.fixture
