@@ -66,7 +66,7 @@ def _balances(programme: Programme, accounts: list[LedgerAccount]) -> list[str]:
 
 
 def _budget(programme: Programme, accounts: list[LedgerAccount]) -> list[str]:
-    """Available + reserves + redeemed + paid is the budget (the funding accounts hold
+    """Available + reserves + redeemed + payables + paid is the budget (the funding accounts hold
     its negative); a programme never funded has no accounts and nothing to check."""
     if not accounts:
         return []
