@@ -7,6 +7,10 @@ mapping here, so a state with no name fails loudly instead of inventing one."""
 ENTITY_REGISTER = "entity.register"
 PROVIDER_REGISTER = "provider.register"
 ENTITY_DECLARE = "entity.declare"
+# An officer checked a self-registered entity's business licence.
+ENTITY_VERIFY = "entity.verify"
+ENTITY_REFUSE = "entity.refuse"
+ENTITY_VERIFICATION = {"verified": ENTITY_VERIFY, "refused": ENTITY_REFUSE}
 USER_SIGN_UP = "user.sign_up"
 INVITATION_CREATE = "invitation.create"
 INVITATION_ACCEPT = "invitation.accept"

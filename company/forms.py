@@ -89,6 +89,11 @@ class RegisterEntityForm(forms.Form):
         validators=[_localised_validator(validate_region_code)],
     )
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=100)
+    business_licence = forms.FileField(
+        label=_("Business licence (PDF, JPEG or PNG)"),
+        help_text=_("An officer checks it before your entity may submit applications."),
+        validators=[validate_document],
+    )
 
 
 class InviteForm(forms.Form):

@@ -140,7 +140,10 @@ def register_company(*, user, region_code: str, **fields) -> Entity:
         raise already_registered(code, contact)
     try:
         with transaction.atomic():
-            entity = register_entity(by=user, **fields)
+            # Self-registered: provisional until an officer checks the licence.
+            entity = register_entity(
+                by=user, verification=Entity.Verification.PROVISIONAL, **fields
+            )
             Membership.objects.create(user=user, role=Membership.Role.ENTITY_STAFF, entity=entity)
             account = CompanyAccount(entity=entity, admin=user, region_code=region_code)
             account.full_clean()

@@ -18,7 +18,7 @@ from company.errors import pick
 from company.forms import CreditCodeField, InviteForm, RegisterEntityForm, SignUpForm
 from company.models import CompanyAccount, Invitation, Notification
 from company.services import invitations, registration
-from company.views.common import PAGE_SIZE, posted, run_service
+from company.views.common import PAGE_SIZE, posted, run_service, uploaded
 from config.errors import DomainError
 from web.auth import safe_next
 
@@ -69,7 +69,7 @@ def register(request):
     if Membership.objects.filter(user=request.user).exists():
         # An officer or a provider's staff never acts for an applicant as well.
         raise PermissionDenied
-    form = RegisterEntityForm(posted(request))
+    form = RegisterEntityForm(posted(request), uploaded(request))
     if request.method == "POST" and form.is_valid():
         entity = run_service(
             form, lambda: registration.register_company(user=request.user, **form.cleaned_data)

@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import TestCase
 
 from accounts.models import Entity, Membership
+from authority.services.verification import verify_entity
 from company.models import CompanyAccount, Notification
 from company.tasks import scan_notifications_task
 from tests import builders
@@ -56,6 +57,7 @@ def sign_up_and_register(client, code):
             "kind": "enterprise",
             "region_code": "510100",
             "legal_representative": "王五",
+            "business_licence": upload("licence.pdf"),
         },
     )
     assert page.status_code == 302, page.content.decode()
@@ -78,7 +80,9 @@ def declare(client):
     assert page.status_code == 302, page.content.decode()
 
 
-def test_a_company_signs_up_registers_declares_applies_and_submits(client, programme, centre):
+def test_a_company_signs_up_registers_declares_applies_and_submits(
+    client, programme, centre, carol
+):
     entity = sign_up_and_register(client, builders.credit_code())
     membership = Membership.objects.get(entity=entity)
     assert membership.role == Membership.Role.ENTITY_STAFF
@@ -94,6 +98,17 @@ def test_a_company_signs_up_registers_declares_applies_and_submits(client, progr
     application = Application.objects.get(entity=entity)
     assert page.url == f"/company/applications/{application.pk}/"
     assert application.status == "draft"
+
+    # Self-registered: the draft waits for an officer to check the business licence.
+    assert entity.verification == Entity.Verification.PROVISIONAL
+    assert entity.business_licence.name.endswith(".pdf")
+    draft = client.get(f"/company/applications/{application.pk}/").content.decode()
+    assert 'data-testid="unverified"' in draft
+    refused = client.post(f"/company/applications/{application.pk}/submit/", follow=True)
+    assert "主体尚待核验" in refused.content.decode()
+    application.refresh_from_db()
+    assert application.status == "draft"
+    verify_entity(entity=entity, by=carol)
 
     assert client.get(f"/company/applications/{application.pk}/submit/").status_code == 200
     client.post(f"/company/applications/{application.pk}/submit/")

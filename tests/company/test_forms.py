@@ -93,6 +93,7 @@ def register_form(code):
         "kind": "enterprise",
         "region_code": "510100",
         "legal_representative": "张三",
+        "business_licence": upload("licence.pdf"),
     }
 
 

@@ -93,9 +93,30 @@ def _judge(application: Application) -> None:
     application.entitlement = evaluation.entitlement
 
 
+def _require_verified(entity) -> None:
+    """A self-registered entity submits only once an officer has checked its licence."""
+    if entity.verification == entity.Verification.VERIFIED:
+        return
+    if entity.verification == entity.Verification.REFUSED:
+        raise DomainError(
+            "entity",
+            f"主体核验未通过：{entity.verification_note}",
+            f"the entity's verification was refused: {entity.verification_note}",
+            code="entity_refused",
+        )
+    raise DomainError(
+        "entity",
+        "主体尚待核验：受理机构的工作人员核对营业执照后方可提交，草稿可先保存",
+        "the entity awaits verification: an officer of the authority checks its business "
+        "licence before it may submit; the draft is kept meanwhile",
+        code="entity_unverified",
+    )
+
+
 def submit_application(*, application: Application, by) -> Application:
     """File the application under the rule version it was drafted with."""
     require(by, "vouchers.apply", application.entity)
+    _require_verified(application.entity)
     programme = application.programme
     if programme.status != Programme.Status.PUBLISHED or not (
         programme.applications_open <= _today() <= programme.applications_close
