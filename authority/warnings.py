@@ -262,7 +262,8 @@ def sync(*, application: Application, declarations=None) -> list[ApplicationWarn
     ones kept as they were seen. Returns the application's warnings."""
     found = {w.kind: w.evidence for w in find(gather(application, declarations))}
     with transaction.atomic():
-        stored = {w.kind: w for w in application.warnings.select_for_update().order_by("pk")}
+        rows = application.warnings.select_related("seen_by").select_for_update(of=("self",))
+        stored = {w.kind: w for w in rows.order_by("pk")}
         gone = [w.pk for kind, w in stored.items() if kind not in found and w.seen_at is None]
         if gone:
             ApplicationWarning.objects.filter(pk__in=gone).delete()
@@ -276,6 +277,11 @@ def sync(*, application: Application, declarations=None) -> list[ApplicationWarn
                 row.evidence = evidence
                 row.save(update_fields=["evidence"])
     return [w for kind, w in sorted(stored.items()) if kind in found or w.seen_at is not None]
+
+
+def as_decided(*, application: Application) -> list[ApplicationWarning]:
+    """A decided application's warnings as they were when it was decided."""
+    return list(application.warnings.select_related("seen_by").order_by("kind"))
 
 
 def mark_seen(*, application: Application, kind: str, by) -> ApplicationWarning:

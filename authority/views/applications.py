@@ -31,7 +31,7 @@ def _context(request, application, **forms) -> dict:
     context = {
         "application": application,
         "declarations": declarations,
-        "warnings": warnings.sync(application=application, declarations=declarations),
+        "warnings": _warnings(application, declarations),
         "personal_fields": personal_data.masked(application.declaration),
         "entitlement_now": to_decimal(now["entitlement"]) if now else None,
         "rules": side_by_side(filed=filed, now=now["results"] if now else []),
@@ -44,6 +44,12 @@ def _context(request, application, **forms) -> dict:
     }
     context.update(entity_history(application=application))
     return context
+
+
+def _warnings(application, declarations) -> list:
+    if application.status in UNDECIDED:
+        return warnings.sync(application=application, declarations=declarations)
+    return warnings.as_decided(application=application)
 
 
 @officer_view

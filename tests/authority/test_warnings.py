@@ -275,7 +275,7 @@ def queries(client, application) -> int:
 
 
 def test_the_application_page_takes_as_many_queries_with_warnings_as_without(
-    as_bob, chengdu, alice, programme, company, centre
+    as_bob, bob, chengdu, alice, programme, company, centre
 ):
     plain = apply(programme, company, centre)
     busy_company = builders.entity(declared_on=TODAY - timedelta(days=90))
@@ -287,6 +287,7 @@ def test_the_application_page_takes_as_many_queries_with_warnings_as_without(
     other = builders.programme(authority=chengdu, manager=alice, providers=[centre])
     apply(other, busy_company, centre, number="HT-9-B")
     assert len(warnings.sync(application=busy)) == 3
+    warnings.mark_seen(application=busy, kind="double_subsidy", by=bob)
     assert queries(as_bob, busy) == queries(as_bob, plain)
 
 
@@ -341,3 +342,19 @@ def test_warnings_are_stored_once_a_submission_commits(
     with django_capture_on_commit_callbacks(execute=True):
         application = apply(programme, company, centre)
     assert list(application.warnings.values_list("kind", flat=True)) == ["revenue_jump"]
+
+
+def test_a_decided_applications_warnings_stay_as_they_were_seen(
+    as_bob_en, warned, bob, company, centre, chengdu, alice
+):
+    warnings.mark_seen(application=warned, kind="revenue_jump", by=bob)
+    approve(application=warned, by=bob)
+    other = builders.programme(authority=chengdu, manager=alice, providers=[centre])
+    apply(other, builders.entity(declared_on=TODAY - timedelta(days=60)), centre)
+    text = page(as_bob_en, warned).content.decode()
+    assert "Seen by Bob" in text and "Double subsidy" not in text
+    assert kinds_stored(warned) == ["revenue_jump"]
+
+
+def kinds_stored(application):
+    return list(application.warnings.values_list("kind", flat=True))
