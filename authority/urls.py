@@ -8,6 +8,7 @@ from authority.views import (
     notice,
     queue,
     two_factor,
+    verification,
     vouchers,
     warnings,
 )
@@ -54,4 +55,8 @@ urlpatterns = [
     path("objections/<int:pk>/<str:outcome>/", notice.resolve, name="resolve_objection"),
     path("dishonesty/", dishonesty.dishonesty, name="dishonesty"),
     path("dishonesty/import/", dishonesty.import_list, name="dishonesty_import"),
+    path("verification/", verification.waiting, name="verification"),
+    path("verification/<int:pk>/licence/", verification.licence, name="licence"),
+    path("verification/<int:pk>/verify/", verification.verify, name="verify_entity"),
+    path("verification/<int:pk>/refuse/", verification.refuse, name="refuse_entity"),
 ]

@@ -94,14 +94,21 @@ def _judge(application: Application) -> None:
 
 
 def _require_verified(entity) -> None:
-    """A self-registered entity submits only once an officer has checked its licence."""
-    if entity.verification == entity.Verification.VERIFIED:
+    """A self-registered entity submits only once an officer has checked its licence.
+    Read from the row, not the instance: an officer may have decided since it was loaded."""
+    state, note = (
+        type(entity)
+        .objects.filter(pk=entity.pk)
+        .values_list("verification", "verification_note")
+        .get()
+    )
+    if state == entity.Verification.VERIFIED:
         return
-    if entity.verification == entity.Verification.REFUSED:
+    if state == entity.Verification.REFUSED:
         raise DomainError(
             "entity",
-            f"主体核验未通过：{entity.verification_note}",
-            f"the entity's verification was refused: {entity.verification_note}",
+            f"主体核验未通过：{note}",
+            f"the entity's verification was refused: {note}",
             code="entity_refused",
         )
     raise DomainError(
