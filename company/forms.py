@@ -213,3 +213,21 @@ class ClaimForm(forms.Form):
     delivery_proof = forms.FileField(
         label=_("Proof of delivery (PDF, JPEG or PNG)"), validators=[validate_document]
     )
+
+
+class ResubmitClaimForm(forms.Form):
+    """A returned claim, corrected: its amount, and new files where the reviewer asked."""
+
+    amount = forms.DecimalField(
+        label=_("Amount claimed (yuan)"), min_value=CENT, max_digits=16, decimal_places=2
+    )
+    invoice_file = forms.FileField(
+        label=_("New invoice file (PDF, JPEG or PNG)"),
+        required=False,
+        validators=[validate_document],
+    )
+    delivery_proof = forms.FileField(
+        label=_("New proof of delivery (PDF, JPEG or PNG)"),
+        required=False,
+        validators=[validate_document],
+    )

@@ -30,6 +30,7 @@ urlpatterns = [
     path("vouchers/<int:voucher_pk>/claim/", wallet.new_claim, name="new_claim"),
     path("claims/", wallet.claims, name="claims"),
     path("claims/<int:pk>/", wallet.claim, name="claim"),
+    path("claims/<int:pk>/resubmit/", wallet.resubmit, name="resubmit_claim"),
     path("claims/<int:pk>/<str:which>/", wallet.claim_file, name="claim_file"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", inbox.read, name="read"),

@@ -88,6 +88,10 @@ class Claim(models.Model):
     def return_for_changes(self):
         pass
 
+    @transition(field=status, source=Status.RETURNED, target=Status.SUBMITTED)
+    def resubmit(self):
+        pass
+
     @transition(field=status, source=Status.APPROVED, target=Status.PAID)
     def pay(self):
         pass

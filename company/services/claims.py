@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.permissions import require
+from audit import actions
 from audit import services as audit
 from company.models import Claim
 from config.errors import DomainError, refuse_all, unstorable_text
@@ -87,6 +88,39 @@ def file_claim(
             )
     except IntegrityError as exc:  # the same invoice filed at the same moment
         raise _duplicate_invoice() from exc
+    return claim
+
+
+def resubmit_claim(*, claim: Claim, by, amount, invoice_file=None, delivery_proof=None) -> Claim:
+    """A returned claim, corrected (its amount, and new files if given) and submitted
+    again: checked against the voucher as a new claim would be, under its lock."""
+    require(by, "vouchers.apply", claim.entity)
+    with transaction.atomic():
+        voucher = lock_voucher(voucher=claim.voucher)
+        _require_claimable(voucher, claim.entity)
+        claim = Claim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
+        if claim.status != Claim.Status.RETURNED:
+            raise DomainError(
+                "status", "只有退回的报销可以重新提交", "only a returned claim is resubmitted",
+                code="bad_state",
+            )  # fmt: skip
+        # A returned claim holds nothing on the voucher: the other open claims are all
+        # that _amount_refusals subtracts.
+        errors = _parse_amounts(claim, claim.invoice_amount, amount)
+        refuse_all(errors + _amount_refusals(claim, voucher))
+        claim.invoice_file = invoice_file or claim.invoice_file
+        claim.delivery_proof = delivery_proof or claim.delivery_proof
+        claim.resubmit()
+        claim.decided_by, claim.decided_at, claim.decision_note = None, None, ""
+        claim.save()
+        audit.record(
+            actor=by,
+            action=actions.CLAIM_SUBMITTED,
+            obj=claim,
+            programme=voucher.programme_id,
+            before={"status": Claim.Status.RETURNED},
+            after={"status": claim.status, "amount": claim.amount},
+        )
     return claim
 
 

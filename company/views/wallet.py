@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from company.access import company_view, get_claim_for_user, get_voucher_for_user
 from company.filters import ClaimFilter, VoucherFilter
-from company.forms import ClaimForm
+from company.forms import ClaimForm, ResubmitClaimForm
 from company.models import Claim
 from company.selectors import (
     claim_timeline,
@@ -15,7 +15,7 @@ from company.selectors import (
     spend_series,
     vouchers_of,
 )
-from company.services.claims import file_claim
+from company.services.claims import file_claim, resubmit_claim
 from company.services.notifications import queue_scan
 from company.views.common import filtered_page, posted, run_service, uploaded
 from vouchers.models import Programme, Voucher
@@ -77,10 +77,36 @@ def claims(request):
 
 @company_view
 def claim(request, pk):
-    found = get_claim_for_user(request, pk)
+    return _claim_page(request, get_claim_for_user(request, pk))
+
+
+def _claim_page(request, found, form=None):
     usage = provider_usage(found.voucher, found.service_start, found.service_end)
-    context = {"claim": found, "usage": usage, "timeline": claim_timeline(found)}
-    return render(request, "company/claim.html", context)
+    context = {
+        "claim": found,
+        "usage": usage,
+        "timeline": claim_timeline(found),
+        "form": form or ResubmitClaimForm(initial={"amount": found.amount}),
+        "can_resubmit": found.status == Claim.Status.RETURNED
+        and request.user.has_perm("vouchers.apply", found.entity),
+    }
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "company/claim.html", context, status=status)
+
+
+@company_view
+def resubmit(request, pk):
+    found = get_claim_for_user(request, pk)
+    form = ResubmitClaimForm(posted(request), uploaded(request))
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form, lambda: resubmit_claim(claim=found, by=request.user, **form.cleaned_data)
+        )
+        if done is not None:
+            queue_scan()
+            messages.success(request, _("Claim submitted again."))
+            return redirect("company:claim", pk=pk)
+    return _claim_page(request, found, form)
 
 
 CLAIM_FILES = {"invoice": "invoice_file", "proof": "delivery_proof"}

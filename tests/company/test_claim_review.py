@@ -15,6 +15,7 @@ from company.services.claim_review import approve_claim, reject_claim, return_cl
 from company.services.claims import file_claim
 from company.services.notifications import scan_audit_trail
 from config.errors import DomainError
+from tests.company.conftest import upload
 from tests.company.test_claims import claim_fields
 from vouchers.models import LedgerAccount
 from vouchers.services.ledger_check import check_ledger
@@ -141,3 +142,29 @@ def test_the_approved_amount_shows_on_the_company_claim_page(claim, bob, as_cler
     approve_claim(claim=claim, amount="4000.00", by=bob)
     page = as_clerk.get(f"/company/claims/{claim.pk}/").content.decode()
     assert "¥4,000.00" in page and "报销批准" in page
+
+
+def test_a_returned_claim_is_corrected_and_submitted_again(claim, bob, as_clerk):
+    return_claim(claim=claim, request="金额应按发票的 40% 计算", by=bob)
+    page = as_clerk.get(f"/company/claims/{claim.pk}/")
+    assert page.context["can_resubmit"]
+    answer = as_clerk.post(
+        f"/company/claims/{claim.pk}/resubmit/",
+        {"amount": "4000.00", "invoice_file": upload("new-invoice.pdf")},
+    )
+    assert answer.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.amount, claim.decision_note) == ("submitted", 4000, "")
+    assert "new-invoice" in claim.invoice_file.name
+    approve_claim(claim=claim, amount="4000.00", by=bob)
+
+
+def test_a_resubmission_is_held_to_the_limits_and_only_once_returned(claim, bob, as_clerk_en):
+    url = f"/company/claims/{claim.pk}/resubmit/"
+    assert as_clerk_en.post(url, {"amount": "100.00"}).status_code == 400  # not returned
+    return_claim(claim=claim, request="请核对金额", by=bob)
+    answer = as_clerk_en.post(url, {"amount": "5000.01"})  # above 50% of 10,000.00
+    assert answer.status_code == 400
+    assert "the programme&#x27;s share of the invoice, 5000.00" in answer.content.decode()
+    claim.refresh_from_db()
+    assert (claim.status, claim.amount) == ("returned", 5000)
