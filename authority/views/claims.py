@@ -36,6 +36,7 @@ def claims(request):
 def _context(request, found, **forms) -> dict:
     voucher = found.voucher
     undecided = found.status in UNDECIDED
+    maximum = claim_review.claimable_maximum(found, voucher) if undecided else None
     others = claims_of(request).exclude(pk=found.pk).select_related("entity", "voucher")
     return {
         "claim": found,
@@ -43,17 +44,12 @@ def _context(request, found, **forms) -> dict:
         "contract": voucher.contract,
         "same_voucher": others.filter(voucher=voucher),
         "same_invoice": others.filter(invoice_key=found.invoice_key),
-        "maximum": claim_review.claimable_maximum(found, voucher) if undecided else None,
+        "maximum": maximum,
         "can_decide": undecided and request.user.has_perm("company.review_claim", found),
-        "approve_form": forms.get("approve_form") or _approve_form(found, voucher, undecided),
+        "approve_form": forms.get("approve_form") or ClaimApproveForm(initial={"amount": maximum}),
         "return_form": forms.get("return_form") or NoteForm(prefix="return"),
         "reject_form": forms.get("reject_form") or NoteForm(prefix="reject"),
     }
-
-
-def _approve_form(found, voucher, undecided) -> ClaimApproveForm:
-    maximum = claim_review.claimable_maximum(found, voucher) if undecided else None
-    return ClaimApproveForm(initial={"amount": maximum})
 
 
 @officer_view

@@ -68,9 +68,10 @@ def approve_claim(*, claim: Claim, amount, by) -> Claim:
         if voucher.remaining == 0:
             voucher.exhaust()
             voucher.save(update_fields=["status"])
+        before = claim.status
         claim.approve()
         claim.approved_amount = approved
-        _decided(claim, by, note="", action=actions.CLAIM_APPROVED)
+        _decided(claim, by, note="", action=actions.CLAIM_APPROVED, before=before)
     return claim
 
 
@@ -90,9 +91,10 @@ def _close(claim: Claim, by, *, note: str, field: str, transition) -> Claim:
     require(by, "company.review_claim", claim)
     with transaction.atomic():
         claim = _locked_open(claim)
+        before = claim.status
         transition(claim)
         action = actions.CLAIM_BY_STATUS[claim.status]
-        _decided(claim, by, note=note, action=action)
+        _decided(claim, by, note=note, action=action, before=before)
     return claim
 
 
@@ -117,7 +119,7 @@ def _require_active(voucher: Voucher) -> None:
         )
 
 
-def _decided(claim: Claim, by, *, note: str, action: str) -> None:
+def _decided(claim: Claim, by, *, note: str, action: str, before: str) -> None:
     claim.decided_by, claim.decided_at, claim.decision_note = by, timezone.now(), note
     claim.save(
         update_fields=["status", "approved_amount", "decided_by", "decided_at", "decision_note"]
@@ -127,6 +129,6 @@ def _decided(claim: Claim, by, *, note: str, action: str) -> None:
         action=action,
         obj=claim,
         programme=claim.voucher.programme_id,
-        before={"status": Claim.Status.SUBMITTED},
+        before={"status": before},
         after={"status": claim.status, "amount": claim.approved_amount, "note": note},
     )

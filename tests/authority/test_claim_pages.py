@@ -156,5 +156,5 @@ def test_the_list_and_the_claim_take_a_fixed_number_of_queries(
         file(voucher, company, number=f"FP-{n + 2:04}", amount="10.00")
     with django_assert_num_queries(9):
         as_bob.get("/authority/claims/")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         as_bob.get(f"/authority/claims/{claim.pk}/")
