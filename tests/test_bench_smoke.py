@@ -96,6 +96,7 @@ def test_its_report_replaces_its_own_section_and_keeps_the_history(tmp_path):
     "name",
     [
         "approvals",
+        "authority_pages",
         "backlog",
         "billing_world",
         "ingest",
