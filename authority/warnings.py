@@ -13,7 +13,7 @@ the shareholders of one side, whose latest declaration is compared with the othe
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -53,7 +53,7 @@ class Facts:
     same_contract_elsewhere: tuple[Application, ...] = ()
     declarations: tuple = ()  # the entity's, newest first
     filed_declaration_id: int | None = None
-    applied_on: object = None
+    applied_on: date | None = None
     revenue_jump_percent: Decimal = Decimal("100")
 
 

@@ -123,14 +123,18 @@ class DeclarationForm(forms.Form):
         label=_("Legal representative"), max_length=100, required=False
     )
     legal_rep_id = forms.CharField(
-        label=_("Legal representative's ID number"), max_length=32, required=False
+        label=_("Legal representative's ID number"),
+        max_length=32,
+        required=False,
+        help_text=_("Stored encrypted and not shown again; left empty, the last one is kept."),
     )
     shareholder_text = forms.CharField(
         label=_("Shareholders"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "One a line: name, then a comma, then the unified social credit code or ID number."
+            "One a line: name, then a comma, then the unified social credit code or ID "
+            "number. Not shown again; left empty, the last list is kept."
         ),
         validators=[_localised_validator(parse_shareholders)],
     )

@@ -22,15 +22,11 @@ def declarations(request):
     )
 
 
-# The related-party profile carries over too: the entity's own staff see their own data.
-PROFILE_FIELDS = (
-    "legal_representative",
-    "legal_rep_id",
-    "shareholder_text",
-    "registered_address",
-    "phone",
-    "bank_account",
-)
+# The related-party profile carries over to a new declaration. Personal data is never
+# shown back (every view of it is audited, so the page does not show it): left empty,
+# the latest declaration's value is kept.
+OPEN_PROFILE = ("legal_representative", "registered_address")
+PERSONAL = ("legal_rep_id", "shareholder_text", "phone", "bank_account")
 
 
 def _initial(entity) -> dict:
@@ -41,7 +37,7 @@ def _initial(entity) -> dict:
     if latest is not None:
         fields = (
             *("registered_region", "industry", "employees", "prior_year_revenue", "is_startup"),
-            *PROFILE_FIELDS,
+            *OPEN_PROFILE,
         )
         initial.update({name: getattr(latest, name) for name in fields})
     else:
@@ -55,13 +51,22 @@ def declare(request):
     entity = request.entity
     form = DeclarationForm(posted(request), uploaded(request), initial=_initial(entity))
     if request.method == "POST" and form.is_valid():
+        fields = _keeping_personal_data(entity, form.cleaned_data)
         declared = run_service(
-            form, lambda: declare_profile(entity=entity, by=request.user, **form.cleaned_data)
+            form, lambda: declare_profile(entity=entity, by=request.user, **fields)
         )
         if declared is not None:
             messages.success(request, _("Declaration saved."))
             return redirect("company:declarations")
     return render(request, "company/declare.html", {"form": form})
+
+
+def _keeping_personal_data(entity, data: dict) -> dict:
+    latest = entity.current_declaration()
+    if latest is None:
+        return data
+    kept = {name: getattr(latest, name) for name in PERSONAL if not data.get(name)}
+    return {**data, **kept}
 
 
 @company_view

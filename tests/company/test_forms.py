@@ -298,3 +298,20 @@ def test_a_shareholder_line_without_a_code_is_named_in_both_languages(as_clerk, 
     assert 'line 2 must be "name, credit code or ID number"' in field_error(
         english, "shareholder_text"
     )
+
+
+def test_personal_data_is_not_shown_back_and_an_empty_field_keeps_it(as_clerk, company):
+    today = {"declared_on": "2024-06-01"}  # after the company's first declaration
+    form = {
+        **declaration_form(upload()),
+        **today,
+        "phone": "028-8888-1234",
+        "registered_address": "高新区",
+    }
+    as_clerk.post("/company/declarations/new/", form)
+    again = as_clerk.get("/company/declarations/new/").content.decode()
+    assert "028-8888-1234" not in again and "高新区" in again
+    as_clerk.post(
+        "/company/declarations/new/", {**declaration_form(upload()), **today, "phone": ""}
+    )
+    assert company.declarations.latest("pk").phone == "028-8888-1234"
