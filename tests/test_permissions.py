@@ -226,6 +226,29 @@ def invite(w):
     return lambda by: invite_colleague(entity=w.company, by=by, email="new@xinghe.example"), admin
 
 
+def review_claim(w):
+    from company.services.claim_review import approve_claim
+    from company.services.claims import file_claim
+    from tests.company.conftest import PDF, upload
+
+    programme = builders.programme(
+        authority=w.chengdu, manager=builders.member("amy", Role.PROGRAMME_MANAGER,
+        authority=w.chengdu), providers=[w.centre],
+        code="reimburse-2024", settlement_mode="reimburse",
+    )  # fmt: skip
+    application = builders.submitted_application(
+        programme=programme, entity=w.company, provider=w.centre
+    )
+    voucher = approve_application(application=application, by=w.bob).voucher
+    claim = file_claim(
+        entity=w.company, voucher=voucher, by=w.company.clerk, invoice_number="FP-1",
+        invoice_date=date(2024, 5, 31), invoice_amount=Decimal("1000.00"),
+        amount=Decimal("100.00"), service_start=date(2024, 5, 1), service_end=date(2024, 5, 31),
+        invoice_file=upload("invoice.pdf", PDF), delivery_proof=upload("proof.pdf", PDF),
+    )  # fmt: skip
+    return lambda by: approve_claim(claim=claim, amount="100.00", by=by), w.bob
+
+
 DECISIONS = {
     "vouchers.review_application": review_application,
     "vouchers.revoke_voucher": revoke,
@@ -236,11 +259,18 @@ DECISIONS = {
     "billing.resolve_exception": resolve,
     "api.manage_keys": issue_key,
     "company.invite_colleague": invite,
+    "company.review_claim": review_claim,
 }
 
 
 def test_every_money_and_access_decision_is_walked_below():
     assert set(DECISIONS) == MONEY_ACTIONS
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Claims store their files: under the test's own directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
