@@ -5,8 +5,10 @@ approval, which the service refuses while one is unseen."""
 
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,6 +18,7 @@ from authority import warnings
 from authority.services.decisions import approve
 from config.errors import DomainError
 from tests import builders
+from vouchers.models import Application
 
 TODAY = builders.TODAY
 ID_NUMBER = "51010119900307123X"
@@ -358,3 +361,11 @@ def test_a_decided_applications_warnings_stay_as_they_were_seen(
 
 def kinds_stored(application):
     return list(application.warnings.values_list("kind", flat=True))
+
+
+def test_the_demo_has_a_related_party_warning_to_tick(db):
+    call_command("load_demo", stdout=StringIO())
+    shared = Application.objects.get(
+        entity__name="成都蜀光医疗影像科技有限公司", status="submitted"
+    )
+    assert "related_party" in kinds(shared)

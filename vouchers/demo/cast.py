@@ -8,7 +8,8 @@ from accounts.models import Entity
 # (name, registered region, GB/T 4754 industry, employees, prior-year revenue, extras) per kind.
 ENTERPRISES = [
     ("成都星河智能科技有限公司", "510107", "65", 120, "25000000.00", {}),
-    ("成都蜀光医疗影像科技有限公司", "510104", "65", 80, "12000000.00", {}),
+    # Declares the phone of 国家超算成都中心: a related-party warning its reviewer ticks.
+    ("成都蜀光医疗影像科技有限公司", "510104", "65", 80, "12000000.00", {"phone": "028-6000-0002"}),
     # Below Chengdu's 10 million revenue floor: its draft shows the rule failing.
     ("成都锦城小微软件有限公司", "510106", "65", 15, "8000000.00", {}),
     # Shares its legal representative with 贵安智算中心: a related party there.
@@ -71,6 +72,8 @@ ENTITY_KINDS = {
     Entity.Kind.RESEARCH_INSTITUTE: ("inst", "12", INSTITUTES),
     Entity.Kind.UNIVERSITY: ("uni", "12", UNIVERSITIES),
 }
+# The providers' related-party profiles (fictional), by provider key.
+PROVIDER_PROFILES = {"nsc-cd": {"phone": "02860000002"}}
 # Fictional legal representatives; none shares a name with a provider's.
 SURNAMES = "赵钱孙李郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章"
 GIVEN_NAMES = ("立新", "海燕", "建国", "文静", "志远", "晓峰")

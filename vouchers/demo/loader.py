@@ -31,7 +31,14 @@ from vouchers.demo.brief_programmes import (
     programme_code,
     programme_fields,
 )
-from vouchers.demo.cast import ENTITY_KINDS, GIVEN_NAMES, SCENARIOS, SURNAMES, Scenario
+from vouchers.demo.cast import (
+    ENTITY_KINDS,
+    GIVEN_NAMES,
+    PROVIDER_PROFILES,
+    SCENARIOS,
+    SURNAMES,
+    Scenario,
+)
 from vouchers.models import Application, Contract, DishonestyList, Programme, Voucher
 from vouchers.services.applications import (
     approve_application,
@@ -160,6 +167,7 @@ def _ensure_provider(demo: Demo, key: str) -> None:
                 legal_representative=data["legal_representative"],
                 region=data["region"],
                 slug=key,  # readable in `create_provider_key cd-icc`
+                **PROVIDER_PROFILES.get(key, {}),
             )
             demo.created += 1
         demo.providers[key] = provider
@@ -219,6 +227,7 @@ def _ensure_entity(demo: Demo, kind: str, key: str, code_prefix: str, row: tuple
                 revenue=revenue,
                 is_startup=extras.get("is_startup", False),
                 declared_on=demo.today,
+                profile={"phone": extras["phone"]} if "phone" in extras else None,
                 clerk=clerk,
             )
             demo.created += 1

@@ -79,6 +79,7 @@ def entity(
     is_startup=False,
     clerk=None,
     declared_on=None,
+    profile=None,
     **fields,
 ) -> Entity:
     """An entity with one declaration and a staff member (`entity.clerk`): `clerk` if
@@ -106,6 +107,7 @@ def entity(
         employees=employees,
         prior_year_revenue=Decimal(revenue),
         is_startup=is_startup,
+        **(profile or {}),  # the related-party profile (accounts/personal.py)
     )
     return registered
 
