@@ -10,7 +10,9 @@ from accounts.models import Entity
 from authority.access import officer_view
 from authority.forms import ReasonForm
 from authority.services.verification import awaiting, refuse_entity, verify_entity
+from company.errors import pick
 from company.views.common import posted, run_service
+from config.errors import DomainError
 from web.auth import recent_login_required
 from web.files import serve_private
 
@@ -37,11 +39,12 @@ def licence(request, pk):
 def verify(request, pk):
     found = _entity_for_user(request, pk)
     if request.method == "POST":
-        form = ReasonForm()
-        if run_service(form, lambda: verify_entity(entity=found, by=request.user)):
+        try:
+            verify_entity(entity=found, by=request.user)
+        except DomainError as refused:  # decided by another officer a moment ago
+            messages.error(request, pick(refused.zh, refused.en))
+        else:
             messages.success(request, _("Entity verified: it may submit applications now."))
-            return redirect("authority:verification")
-        messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
     return redirect("authority:verification")
 
 

@@ -102,3 +102,18 @@ def test_another_authority_gets_404(as_dave, draft, newcomer):
 
 def test_an_entity_that_applies_nowhere_waits_for_nobody(as_bob, newcomer):
     assert newcomer.credit_code not in as_bob.get("/authority/verification/").content.decode()
+
+
+def test_a_decision_raced_by_another_officer_is_a_message_not_an_error(
+    as_bob_en, draft, newcomer, carol, monkeypatch
+):
+    from authority.views import verification
+
+    def decided_meanwhile(*, entity, by):
+        verify_entity(entity=entity, by=carol)
+        return verify_entity(entity=entity, by=by)
+
+    monkeypatch.setattr(verification, "verify_entity", decided_meanwhile)
+    response = as_bob_en.post(f"/authority/verification/{newcomer.pk}/verify/", follow=True)
+    assert response.status_code == 200
+    assert "the entity was already checked" in response.content.decode()
