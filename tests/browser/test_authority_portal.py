@@ -4,6 +4,7 @@ in Chinese and in English, on a desktop and a phone. Every step is screenshotted
 (tmp/screenshots/) and scanned with axe-core."""
 
 from base64 import b32decode
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,14 @@ from tests.authority.conftest import authenticator, code_now
 from vouchers.models import Programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def company(db):
+    """Declared two months before applying, as in tests/authority: a declaration within
+    30 days of applying is a warning of its own, which these journeys do not tick."""
+    return builders.entity(declared_on=builders.TODAY - timedelta(days=60))
+
 
 WORDS = {
     "zh-hans": {"approved": "已批准"},

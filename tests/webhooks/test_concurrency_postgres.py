@@ -11,7 +11,11 @@ from webhooks import events
 from webhooks.models import Delivery
 from webhooks.services import attempt
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def at_once(work, count=2):
