@@ -9,7 +9,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from accounts.models import Membership
+from accounts.models import Entity, Membership
+from authority.services.verification import verify_entity
 from config.celery import app
 from tests import builders
 from vouchers.services import codes
@@ -55,7 +56,7 @@ def step(page, shot, check_a11y, name):
     check_a11y(page)
 
 
-def sign_up_to_submission(page, site_url, shot, check_a11y, language, programme, evidence):
+def sign_up_to_submission(page, site_url, shot, check_a11y, language, programme, evidence, bob):
     words = WORDS[language]
     page.goto(site_url + "/company/sign-up/")
     step(page, shot, check_a11y, "sign-up")
@@ -85,6 +86,7 @@ def sign_up_to_submission(page, site_url, shot, check_a11y, language, programme,
     page.select_option("#id_kind", "enterprise")
     page.fill("#id_region_code", "510100")
     page.fill("#id_legal_representative", "王五")
+    page.set_input_files("#id_business_licence", str(evidence))
     step(page, shot, check_a11y, "register")
     submit_form(page)
 
@@ -121,6 +123,10 @@ def sign_up_to_submission(page, site_url, shot, check_a11y, language, programme,
 
     expect(page.get_by_test_id("status")).to_be_visible()
     step(page, shot, check_a11y, "draft")
+    # A new entity drafts but submits only once an officer has checked its business
+    # licence (the government portal's own journey drives that page).
+    verify_entity(entity=Entity.objects.get(name__endswith=f"（{language}）"), by=bob)
+    page.reload()
     page.get_by_test_id("submit").click()
     step(page, shot, check_a11y, "confirm-submit")
     submit_form(page)
@@ -134,15 +140,15 @@ def sign_up_to_submission(page, site_url, shot, check_a11y, language, programme,
     step(page, shot, check_a11y, "applications")
 
 
-def test_a_company_applies_in_chinese(page, site_url, shot, check_a11y, programme, evidence):
-    sign_up_to_submission(page, site_url, shot, check_a11y, "zh-hans", programme, evidence)
+def test_a_company_applies_in_chinese(page, site_url, shot, check_a11y, programme, evidence, bob):
+    sign_up_to_submission(page, site_url, shot, check_a11y, "zh-hans", programme, evidence, bob)
 
 
 def test_a_company_applies_in_english(
-    page, site_url, shot, check_a11y, programme, evidence, live_server
+    page, site_url, shot, check_a11y, programme, evidence, live_server, bob
 ):
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": site_url}])
-    sign_up_to_submission(page, site_url, shot, check_a11y, "en", programme, evidence)
+    sign_up_to_submission(page, site_url, shot, check_a11y, "en", programme, evidence, bob)
 
 
 def test_the_portal_fits_a_phone(phone_page, site_url, shot, check_a11y, voucher_owner):
