@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts.models import DECLARED_FIELDS, Entity, EntityDeclaration, Provider
 from accounts.permissions import require
+from audit import actions
 from audit import services as audit
 from config.errors import clean_bilingual
 
@@ -28,7 +29,7 @@ def _register(model, by, fields):
         organisation.save()
         audit.record(
             actor=by,
-            action=f"{model._meta.model_name}.register",
+            action=actions.REGISTER_BY_MODEL[model._meta.model_name],
             obj=organisation,
             after={"credit_code": organisation.credit_code, "name": organisation.name},
         )
@@ -44,7 +45,7 @@ def declare_profile(*, entity: Entity, by, **fields) -> EntityDeclaration:
         declaration.save()
         audit.record(
             actor=by,
-            action="entity.declare",
+            action=actions.ENTITY_DECLARE,
             obj=declaration,
             after={k: getattr(declaration, k) for k in DECLARED_FIELDS},
         )

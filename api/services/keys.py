@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Provider
 from accounts.permissions import require
 from api.models import LIVE_KEYS_PER_PROVIDER, ApiKey, SigningSettings
+from audit import actions
 from audit import services as audit
 from config.errors import DomainError
 
@@ -58,7 +59,7 @@ def create_key(*, provider: Provider, by, name: str = "") -> tuple[ApiKey, str]:
         key = ApiKey.objects.create(
             provider=provider, name=name, prefix=_prefix_of(raw), key_hash=_hash(raw), created_by=by
         )
-        audit.record(actor=by, action="api_key.create", obj=key, after={"prefix": key.prefix})
+        audit.record(actor=by, action=actions.API_KEY_CREATE, obj=key, after={"prefix": key.prefix})
     return key, raw
 
 
@@ -69,7 +70,9 @@ def revoke_key(*, key: ApiKey, by) -> ApiKey:
             revoked_at=timezone.now()
         )
         if changed:
-            audit.record(actor=by, action="api_key.revoke", obj=key, after={"prefix": key.prefix})
+            audit.record(
+                actor=by, action=actions.API_KEY_REVOKE, obj=key, after={"prefix": key.prefix}
+            )
     key.refresh_from_db(fields=["revoked_at"])
     return key
 
@@ -109,7 +112,7 @@ def set_signing(*, provider: Provider, required: bool, by) -> tuple[SigningSetti
         signing.signing_required = required
         signing.save(update_fields=["signing_required", "updated_at"])
         audit.record(
-            actor=by, action="api_signing.set", obj=signing,
+            actor=by, action=actions.API_SIGNING_SET, obj=signing,
             before=None if created else {"signing_required": before},
             after={"signing_required": required, "secret_issued": created},
         )  # fmt: skip
@@ -131,7 +134,7 @@ def rotate_signing_secret(*, provider: Provider, by) -> tuple[SigningSettings, s
         signing.previous_secret, signing.secret = signing.secret, secret
         signing.save(update_fields=["previous_secret", "secret", "updated_at"])
         audit.record(
-            actor=by, action="api_signing.rotate", obj=signing,
+            actor=by, action=actions.API_SIGNING_ROTATE, obj=signing,
             after={"signing_required": signing.signing_required, "rotated": True},
         )  # fmt: skip
     return signing, secret

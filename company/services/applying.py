@@ -4,6 +4,7 @@ a returned application before it is (re)submitted. The rules stay in vouchers.se
 from django.db import IntegrityError, transaction
 
 from accounts.permissions import require
+from audit import actions
 from audit import services as audit
 from config.errors import DomainError, clean_bilingual
 from vouchers.models import Application
@@ -74,7 +75,7 @@ def revise_application(*, application: Application, by, contract_values: dict) -
         after = {name: getattr(contract, name) for name in CONTRACT_FIELDS}
         audit.record(
             actor=by,
-            action="contract.revise",
+            action=actions.CONTRACT_REVISE,
             obj=contract,
             before={k: _plain(v) for k, v in before.items()},
             after={k: _plain(v) for k, v in after.items()},

@@ -77,7 +77,7 @@ def file_claim(
             claim.save()
             audit.record(
                 actor=by,
-                action="claim.submitted",
+                action=actions.CLAIM_SUBMITTED,
                 obj=claim,
                 programme=voucher.programme_id,
                 after={

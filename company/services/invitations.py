@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.permissions import require
+from audit import actions
 from audit import services as audit
 from company.models import Invitation
 from config.errors import DomainError
@@ -19,7 +20,9 @@ def invite_colleague(*, entity, by, email: str) -> Invitation:
         raise DomainError("email", "此人已是本单位经办人", "this person is already staff here")
     with transaction.atomic():
         invitation = Invitation.objects.create(entity=entity, email=email, invited_by=by)
-        audit.record(actor=by, action="invitation.create", obj=invitation, after={"email": email})
+        audit.record(
+            actor=by, action=actions.INVITATION_CREATE, obj=invitation, after={"email": email}
+        )
         transaction.on_commit(lambda: _send(invitation.pk))
     return invitation
 
@@ -52,7 +55,7 @@ def accept_invitation(*, token: str, user) -> Invitation:
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         audit.record(
             actor=user,
-            action="invitation.accept",
+            action=actions.INVITATION_ACCEPT,
             obj=invitation,
             after={"entity": invitation.entity_id, "user": user.pk},
         )
