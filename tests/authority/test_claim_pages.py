@@ -156,5 +156,28 @@ def test_the_list_and_the_claim_take_a_fixed_number_of_queries(
         file(voucher, company, number=f"FP-{n + 2:04}", amount="10.00")
     with django_assert_num_queries(9):
         as_bob.get("/authority/claims/")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         as_bob.get(f"/authority/claims/{claim.pk}/")
+
+
+def test_the_same_invoice_claimed_in_another_region_is_a_warning(
+    as_bob, claim, hangzhou, dave, centre
+):
+    page = f"/authority/claims/{claim.pk}/"
+    assert 'data-testid="invoice-elsewhere"' not in as_bob.get(page).content.decode()
+
+    other_entity = builders.entity()
+    programme = builders.programme(
+        authority=hangzhou, manager=builders.member("henry", "programme_manager", authority=hangzhou),
+        providers=[centre], code="hz-reimburse", settlement_mode="reimburse",
+    )  # fmt: skip
+    application = builders.submitted_application(
+        programme=programme, entity=other_entity, provider=centre
+    )
+    voucher = approve_application(application=application, by=dave).voucher
+    file(voucher, other_entity, number=" fp-0001")  # the same number as typed differently
+
+    body = as_bob.get(page).content.decode()
+    assert 'data-testid="invoice-elsewhere"' in body
+    assert programme.name_zh in body
+    assert f"/authority/claims/{voucher.claims.get().pk}/" not in body  # not Chengdu's to open
