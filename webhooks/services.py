@@ -119,11 +119,15 @@ def _queue(pk: int) -> None:
 def attempt(*, delivery_id: int) -> bool:
     """One attempt if the delivery is due; True if it was delivered."""
     now = timezone.now()
+    # The delivery's own columns are tested on the row the UPDATE locks. A join
+    # (`endpoint__active`) would make Django write `id IN (SELECT ... JOIN ...)`, whose
+    # second copy of the delivery PostgreSQL does not re-read after waiting for another
+    # worker's claim, so every waiting worker would claim it too.
     claimed = Delivery.objects.filter(
         pk=delivery_id,
         status=Delivery.Status.PENDING,
         next_attempt_at__lte=now,
-        endpoint__active=True,
+        endpoint_id__in=Endpoint.objects.filter(active=True).values("pk"),
     ).update(next_attempt_at=now + CLAIM_LEASE)
     if not claimed:
         return False
