@@ -132,4 +132,13 @@ def test_ending_notice_early_needs_a_reason_and_no_open_objection(in_notice, bob
     assert in_notice.status == Voucher.Status.ACTIVE
     event = AuditEvent.objects.get(action=actions.VOUCHER_END_NOTICE_EARLY)
     assert (event.actor, event.after["reason"]) == (bob, "急需开工")
-    assert in_notice.notice_ends_on > timezone.localdate()
+
+
+def test_a_notice_ended_early_starts_the_validity_today_and_keeps_its_length(in_notice, bob):
+    today = timezone.localdate()
+    assert in_notice.valid_from > today
+    validity = in_notice.expires_on - in_notice.valid_from
+    end_notice_early(voucher=in_notice, by=bob, reason="急需开工")
+    in_notice.refresh_from_db()
+    assert (in_notice.notice_ends_on, in_notice.valid_from) == (today, today)
+    assert in_notice.expires_on - in_notice.valid_from == validity

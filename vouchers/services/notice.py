@@ -74,17 +74,32 @@ def end_notice_early(*, voucher: Voucher, by, reason: str) -> Voucher:
                 "an objection is open: resolve it first",
                 code="objection_open",
             )
+        before = {"status": IN_NOTICE, "notice_ends_on": voucher.notice_ends_on,
+                  "valid_from": voucher.valid_from, "expires_on": voucher.expires_on}  # fmt: skip
+        _start_today(voucher)
         voucher.activate()
-        voucher.save(update_fields=["status"])
+        voucher.save(update_fields=["status", "notice_ends_on", "valid_from", "expires_on"])
         audit.record(
             actor=by,
             action=actions.VOUCHER_END_NOTICE_EARLY,
             obj=voucher,
             programme=voucher.programme,
-            before={"status": IN_NOTICE, "notice_ends_on": voucher.notice_ends_on},
-            after={"status": voucher.status, "reason": reason},
-        )
+            before=before,
+            after={"status": voucher.status, "reason": reason, "valid_from": voucher.valid_from,
+                   "expires_on": voucher.expires_on},
+        )  # fmt: skip
     return voucher
+
+
+def _start_today(voucher: Voucher) -> None:
+    """A notice ended early starts the voucher's validity today, not on the day the
+    notice would have ended (redemptions before `valid_from` are refused), and keeps the
+    length of its validity."""
+    today = timezone.localdate()
+    if voucher.valid_from > today:
+        shift = voucher.valid_from - today
+        voucher.valid_from, voucher.expires_on = today, voucher.expires_on - shift
+    voucher.notice_ends_on = today
 
 
 def has_open_objection(voucher: Voucher) -> bool:
