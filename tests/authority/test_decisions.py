@@ -145,6 +145,11 @@ def test_above_the_threshold_a_second_different_reviewer_issues_the_voucher(
     assert application.status == "submitted" and not Voucher.objects.exists()
     page = as_bob.get(f"/authority/applications/{application.pk}/")
     assert page.context["first_approval"].amount == Decimal("40000.00")
+    # The first reviewer is not offered the confirmation the service would refuse them.
+    assert 'data-testid="own-first-approval"' in page.content.decode()
+    assert 'data-testid="approve"' not in page.content.decode()
+    other = as_carol.get(f"/authority/applications/{application.pk}/").content.decode()
+    assert 'data-testid="approve"' in other
 
     again = as_bob.post(approve_url(application), {})
     assert "另一名审核员" in str(again.context["approve_form"].errors)
