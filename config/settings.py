@@ -361,6 +361,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Tasks run in-process (no REDIS_URL): a line per task would bury what a command
+    # prints (the demo's logins) under hundreds of "Task ... succeeded". A worker keeps them.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {},
 }
 
 # The site (web/): sign-in, language, security headers.
