@@ -16,8 +16,8 @@ from billing.records import parse_records
 
 MAX_RECORDS = 1000
 # The largest body of a batch: MAX_RECORDS valid records, every text field at its longest
-# in Chinese sent as json.dumps writes it by default (each character a 6-byte \uXXXX
-# escape), take about 6.7 MB; the site-wide 2.5 MB (DATA_UPLOAD_MAX_MEMORY_SIZE) would
+# in Chinese sent as json.dumps writes it by default (each character a six-byte escape
+# such as \u4e2d), take about 6.7 MB; the site-wide 2.5 MB (DATA_UPLOAD_MAX_MEMORY_SIZE) would
 # refuse a valid batch.
 MAX_BATCH_BYTES = 8 * 1024 * 1024
 REJECTED = "rejected"

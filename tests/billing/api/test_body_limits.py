@@ -1,5 +1,5 @@
 """The body limits: a full batch of usage records with Chinese text fits, as providers
-send it (json.dumps defaults: every character a \\uXXXX escape); other bodies keep the
+send it (json.dumps defaults: every character a six-byte escape such as \\u4e2d); other bodies keep the
 site-wide 2.5 MB."""
 
 import json
