@@ -1,22 +1,26 @@
-"""Settlement statements (兑付): monthly, per provider and programme.
+"""Settlement statements (兑付): per provider and programme, one per settlement period of
+the programme (`Programme.settlement_period`): a month ("2024-06") or a quarter
+("2024-Q3", Qingyang settles quarterly).
 
 `build_settlements` (a pipeline: lines are inserted set-wise) puts every redeemed record
-of a service month up to `period` that is on no statement yet onto the provider's draft
-statement of that programme and month; a record of a month whose statement is already
-approved or paid (a late record, a correction) so lands on the next open one. A line
-traces to its usage record (unique: a record is on one statement at most), and a
-statement's total subsidy is the sum of its records' subsidies, which are the amounts
-the ledger moved to the provider's redeemed account. A correction's line shows, as
-billed, its change to what was billed (`billed_change`), so a month's total billed is
-what the provider billed after the corrections it sent.
+served before the end of `period` that is on no statement yet onto the provider's draft
+statement of each programme settled by periods of that kind; a record of a period whose
+statement is already approved or paid (a late record, a correction) so lands on the next
+open one. `build_ended_settlements` builds, for every programme, the period that ended
+with last month (beat runs it on the 2nd). A line traces to its usage record (unique: a
+record is on one statement at most), and a statement's total subsidy is the sum of its
+records' subsidies, which are the amounts the ledger moved to the provider's redeemed
+account. A correction's line shows, as billed, its change to what was billed
+(`billed_change`), so a period's total billed is what the provider billed after the
+corrections it sent.
 
 Approval by a reviewer or finance officer of the programme's authority; payment by a
 finance officer who did not approve it (four-eyes, also a check constraint), moving the
 total redeemed -> paid in the ledger.
 """
 
-import calendar
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -29,25 +33,53 @@ from audit import services as audit
 from billing.models import Settlement, UsageRecord
 from config.errors import DomainError
 from vouchers import money_sql
-from vouchers.models import LedgerEntry
+from vouchers.models import LedgerEntry, Programme
 from vouchers.services import ledger
 
-PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+Kind = Programme.SettlementPeriod
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
-def last_month() -> str:
-    return (timezone.localdate() - relativedelta(months=1)).strftime("%Y-%m")
+@dataclass(frozen=True)
+class Period:
+    """A settlement period: its key as stored on the statement, the kind of programme it
+    settles, and its days [start, end)."""
+
+    key: str
+    kind: str
+    start: date
+    end: date
 
 
-def month_after(period: str) -> date:
-    """The first day after the month `period` ("YYYY-MM")."""
-    match = PERIOD.match(period or "")
-    if not match:
-        raise DomainError(
-            "period", "结算期须为 YYYY-MM", "period must be YYYY-MM", code="invalid_period"
-        )
-    year, month = int(match[1]), int(match[2])
-    return date(year, month, calendar.monthrange(year, month)[1]) + relativedelta(days=1)
+def parse_period(key: str) -> Period:
+    """ "YYYY-MM" (a month) or "YYYY-Qn" (a quarter), or the field's bilingual error."""
+    if match := MONTH.match(key or ""):
+        start = date(int(match[1]), int(match[2]), 1)
+        return Period(key, Kind.MONTHLY, start, start + relativedelta(months=1))
+    if match := QUARTER.match(key or ""):
+        start = date(int(match[1]), 3 * int(match[2]) - 2, 1)
+        return Period(key, Kind.QUARTERLY, start, start + relativedelta(months=3))
+    raise DomainError(
+        "period", "结算期须为 YYYY-MM（月）或 YYYY-Qn（季度）",
+        "period must be YYYY-MM (a month) or YYYY-Qn (a quarter)", code="invalid_period",
+    )  # fmt: skip
+
+
+def period_of(day: date, kind: str) -> str:
+    """The key of the period of `kind` that holds `day`."""
+    if kind == Kind.QUARTERLY:
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return day.strftime("%Y-%m")
+
+
+def ended_periods(today: date) -> list[str]:
+    """The periods, of every kind, that ended with the month before `today`'s: every
+    month's, and a quarter's only in the month after it."""
+    this_month = today.replace(day=1)
+    last_day = this_month - relativedelta(days=1)
+    keys = [period_of(last_day, kind) for kind in Kind.values]
+    return [key for key in keys if parse_period(key).end == this_month]
 
 
 ADD_LINES = """
@@ -75,10 +107,14 @@ WHERE period = %s AND status = 'draft'
 
 
 def build_settlements(*, period: str) -> dict:
-    """Build or top up the draft statements of `period`. Idempotent."""
-    before = month_after(period)
+    """Build or top up the draft statements of `period` for the programmes settled by
+    periods of its kind (monthly or quarterly). Idempotent."""
+    found = parse_period(period)
     unsettled = UsageRecord.objects.filter(
-        status=UsageRecord.Status.REDEEMED, start_date__lt=before, settlement_line__isnull=True
+        status=UsageRecord.Status.REDEEMED,
+        start_date__lt=found.end,
+        settlement_line__isnull=True,
+        voucher__programme__settlement_period=found.kind,
     )
     owners = set(unsettled.values_list("provider_id", "voucher__programme_id").distinct())
     with transaction.atomic():
@@ -87,7 +123,7 @@ def build_settlements(*, period: str) -> dict:
                 provider_id=provider_id, programme_id=programme_id, period=period
             )
         with connection.cursor() as cursor:
-            cursor.execute(ADD_LINES, [period, connection.ops.adapt_datefield_value(before)])
+            cursor.execute(ADD_LINES, [period, connection.ops.adapt_datefield_value(found.end)])
             added = cursor.rowcount
             totals = TOTALS.format(
                 billed=money_sql.to_fen("SUM(billed)"), subsidy=money_sql.to_fen("SUM(subsidy)")
@@ -104,6 +140,13 @@ def build_settlements(*, period: str) -> dict:
                        "total_subsidy": settlement.total_subsidy},
             )  # fmt: skip
     return {"period": period, "settlements": drafts.count(), "lines_added": added}
+
+
+def build_ended_settlements(*, today: date | None = None) -> list[dict]:
+    """Every programme's statements of the period that ended with last month: beat's
+    monthly run (the 2nd), and the management command without a period."""
+    today = today or timezone.localdate()
+    return [build_settlements(period=key) for key in ended_periods(today)]
 
 
 def _locked(settlement: Settlement, status: str) -> Settlement:

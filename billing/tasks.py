@@ -49,5 +49,8 @@ def reconcile(programme_id: int | None = None) -> dict:
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def build_settlements(period: str | None = None) -> dict:
-    return settlements.build_settlements(period=period or settlements.last_month())
+def build_settlements(period: str | None = None) -> dict | list[dict]:
+    """One period's statements, or (from beat) every programme's period that just ended."""
+    if period:
+        return settlements.build_settlements(period=period)
+    return settlements.build_ended_settlements()

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "authority",
     "provider",
     "billing",
+    "recovery",
     "api",
     "webhooks",
 ]
@@ -327,7 +328,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
     },
     "billing-settlements-monthly": {
-        # The 2nd of each month, for the month before: late records have a day to arrive.
+        # The 2nd of each month, for the period that ended with the month before (every
+        # monthly programme's month, and in January, April, July and October the
+        # quarterly programmes' quarter): late records have a day to arrive.
         "task": "billing.tasks.build_settlements",
         "schedule": crontab(day_of_month=2, hour=2, minute=0),
     },
