@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format services services-stop worker beat messages compilemessages
+.PHONY: demo serve test lint format services services-stop worker beat messages compilemessages
 
 $(BIN)/python:
 	python3 -m venv $(VENV)
@@ -18,6 +18,13 @@ demo: $(BIN)/python
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py company_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The site as production serves it: gunicorn (config/gunicorn.py) on 127.0.0.1:8000.
+serve: $(BIN)/python
+	$(PIP) install -r requirements.txt
+	$(BIN)/python manage.py migrate
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	GUNICORN_BIND=127.0.0.1:8000 $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
 
 test: $(BIN)/python
 	$(PIP) install -r requirements-dev.txt

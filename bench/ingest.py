@@ -8,13 +8,15 @@ the same run; then a usage CSV ingested by the background task, with its peak me
 A scratch database (`bench_ingest`) is created, migrated, used and dropped. The API is
 called through Django's full request stack (middleware, key authentication, throttling,
 the view) with the test client: no socket, so the figure is the server's work per
-request; a real deployment adds the HTTP server's. Each phase starts from an empty
-usage table.
+request. The same batches then go through real sockets to gunicorn
+(config/gunicorn.py, as `make serve` runs it) from two client processes, which adds the
+HTTP server's work and the network stack's. Each phase starts from an empty usage table.
 """
 
 # ruff: noqa: E402  (Django must be set up before the models are imported)
 
 import argparse
+import http.client
 import multiprocessing
 import os
 import resource
@@ -82,9 +84,19 @@ def _post_all(key: str, bodies: list[bytes]) -> int:
     return len(bodies)
 
 
+def _key(provider) -> str:
+    """One key for every API phase (a provider holds at most two live keys)."""
+    if provider.pk not in KEYS:
+        KEYS[provider.pk] = create_key(provider=provider, by=None, name="bench")[1]
+    return KEYS[provider.pk]
+
+
+KEYS: dict[int, str] = {}
+
+
 def through_api(provider, n: int, clients: int = 1) -> float:
     """POST the records in batches of BATCH, from `clients` processes at once."""
-    _, key = create_key(provider=provider, by=None, name=f"bench{clients}")
+    key = _key(provider)
     records = raw_records(n, f"api{clients}-")
     bodies = [msgspec.json.encode({"records": records[i : i + BATCH]}) for i in range(0, n, BATCH)]
     shares = [bodies[i::clients] for i in range(clients)]
@@ -93,6 +105,60 @@ def through_api(provider, n: int, clients: int = 1) -> float:
         began = time.perf_counter()
         pool.starmap(_post_all, [(key, share) for share in shares])
         return time.perf_counter() - began
+
+
+def _post_over_socket(port: int, key: str, bodies: list[bytes]) -> int:
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    for body in bodies:
+        # gunicorn's sync workers answer one request per connection.
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn.request("POST", "/api/v1/usage-records", body, headers)
+        response = conn.getresponse()
+        content = response.read()
+        assert response.status == 200, content[:300]
+        conn.close()
+    return len(bodies)
+
+
+def through_gunicorn(provider, n: int, clients: int = 2, port: int = 8765) -> float:
+    """The batches POSTed through sockets to gunicorn, from `clients` processes."""
+    key = _key(provider)
+    records = raw_records(n, f"sock{clients}-")
+    bodies = [msgspec.json.encode({"records": records[i : i + BATCH]}) for i in range(0, n, BATCH)]
+    shares = [bodies[i::clients] for i in range(clients)]
+    env = dict(
+        os.environ, DATABASE_URL=_database_url(), DEBUG="0", SECRET_KEY="bench-only",
+        SECURE_SSL_REDIRECT="0", ALLOWED_HOSTS="127.0.0.1", GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_ACCESS_LOG="/dev/null", SITE_URL="http://127.0.0.1",
+        PERSONAL_DATA_SALT="bench-only-salt", PERSONAL_DATA_HASH_KEY="bench-only-hash-key",
+    )  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config/gunicorn.py"), "config.wsgi"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _wait_for(port)
+        connections.close_all()
+        with multiprocessing.get_context("fork").Pool(clients) as pool:
+            began = time.perf_counter()
+            pool.starmap(_post_over_socket, [(port, key, share) for share in shares])
+            return time.perf_counter() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/schema/")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer on port {port}")
 
 
 def direct(provider, n: int) -> float:
@@ -191,6 +257,7 @@ def main(argv=None) -> int:
             "copy": copy_baseline,
             "api, 1 client": through_api,
             "api, 2 clients": lambda p, k: through_api(p, k, clients=2),
+            "api through gunicorn sockets, 2 clients": through_gunicorn,
             "direct": direct,
         }
         for name, phase in phases.items():
