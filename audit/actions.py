@@ -71,6 +71,16 @@ LEDGER_TAKE_BACK = "ledger.take_back"
 LEDGER_RELEASE = "ledger.release"
 LEDGER_PAY = "ledger.pay"
 LEDGER_CLAWBACK = "ledger.clawback"
+LEDGER_OFFSET = "ledger.offset"
+LEDGER_REPAY = "ledger.repay"
+LEDGER_WRITE_OFF = "ledger.write_off"
+
+# Claw-back (追回, recovery/): a finding, and how its receivable is recovered.
+FINDING_RECORD = "finding.record"
+RECEIVABLE_OFFSET = "receivable.offset"
+RECEIVABLE_REPAY = "receivable.repay"
+WRITE_OFF_REQUEST = "write_off.request"
+WRITE_OFF_CONFIRM = "write_off.confirm"
 
 # Billing
 USAGE_EXCEPTION_ACCEPTED = "usage_exception.accepted"
@@ -102,6 +112,9 @@ LEDGER = {
     "release": LEDGER_RELEASE,
     "pay": LEDGER_PAY,
     "clawback": LEDGER_CLAWBACK,
+    "offset": LEDGER_OFFSET,
+    "repay": LEDGER_REPAY,
+    "write_off": LEDGER_WRITE_OFF,
 }
 APPLICATION_BY_STATUS = {
     "submitted": APPLICATION_SUBMITTED,

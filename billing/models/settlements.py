@@ -24,6 +24,9 @@ class Settlement(models.Model):
     status = FSMField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     total_billed = MoneyField(default=0)
     total_subsidy = MoneyField(default=0)
+    # What the provider owed back (a claw-back receivable) and was offset against this
+    # statement when it was approved (recovery/): the payment is total_subsidy - offset.
+    offset = MoneyField(default=0)
     # [{"by": user id, "role": ..., "at": iso time, "step": "approve" | "pay"}]
     approvals = models.JSONField(default=list, blank=True)
     approved_by = models.ForeignKey(

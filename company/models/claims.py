@@ -47,6 +47,9 @@ class Claim(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField("审核意见 / reviewer's note", blank=True)
+    # What the entity owed back (a claw-back receivable) and was offset against this claim
+    # when it was approved (recovery/): the payment is approved_amount - offset.
+    offset = MoneyField("抵扣追回款 / offset", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "报销申请 / claim"

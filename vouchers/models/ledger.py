@@ -25,6 +25,12 @@ class LedgerAccount(models.Model):
         # What the programme owes an entity for its approved reimburse claims; keyed by
         # the entity (account_key), like the provider accounts.
         PAYABLE = "payable", _("Payable")
+        # What a payee (provider or entity) owes the programme back after a claw-back
+        # finding (追回), until offset, repaid or written off (recovery/).
+        RECEIVABLE = "receivable", _("Receivable")
+        # Receivables given up by two finance officers: kept in the book so that the
+        # accounts still sum to the budget.
+        WRITTEN_OFF = "written_off", _("Written off")
 
     key = models.CharField(max_length=80, unique=True)
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="accounts")
@@ -71,7 +77,14 @@ class LedgerEntry(AppendOnlyModel):
         TAKE_BACK = "take_back", _("Take back")
         RELEASE = "release", _("Release")
         PAY = "pay", _("Pay")
+        # A finding on money already paid: paid(payee) -> receivable(payee).
         CLAWBACK = "clawback", _("Claw back")
+        # A receivable recovered, back to the budget: receivable -> available, by offset
+        # against the payee's next statement or claim, or by a repayment.
+        OFFSET = "offset", _("Offset")
+        REPAY = "repay", _("Repayment")
+        # A receivable given up: receivable -> written_off.
+        WRITE_OFF = "write_off", _("Write-off")
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=10, choices=Kind.choices)
