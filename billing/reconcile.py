@@ -284,9 +284,20 @@ WHERE status = 'pending' AND NOT EXISTS (
 """
 
 
+# Two workers finishing their runs at once would both update the same pending rows and
+# the second would wait on the first's row locks (at national volume, past its lock
+# timeout). So one worker flags at a time, under a transaction-level advisory lock; a
+# worker that finds it taken skips the step, the holder covers the same rows.
+FLAG_LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('billing.reconcile.flag_unmatched'))"
+
+
 def _flag_unmatched(outcome: Outcome) -> None:
     run, now = uuid.uuid4().hex, timezone.now()
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(FLAG_LOCK)
+            if not cursor.fetchone()[0]:
+                return
         cursor.execute(FLAG_UNMATCHED, [run, _instant(now)])
         outcome.exceptions += cursor.rowcount
         _open_exceptions(cursor, run, now, None)

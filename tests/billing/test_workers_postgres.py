@@ -129,3 +129,36 @@ def _wait_until(condition, timeout: float = 60) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("the worker never reached the locked account")
         time.sleep(0.1)
+
+
+def test_a_worker_never_waits_on_anothers_unmatched_flagging(centre):
+    """While one worker holds the flagging step (its advisory lock, in an open
+    transaction), another's run skips the step at once instead of waiting on the same
+    pending rows; the holder's next run flags them."""
+    from billing.reconcile import FLAG_LOCK
+
+    send(centre, [usage(record_id="stray-1", contract="HT-NOWHERE")])
+    holding, release = threading.Event(), threading.Event()
+
+    def holder():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(FLAG_LOCK)
+            assert cursor.fetchone()[0]
+            holding.set()
+            release.wait(timeout=30)
+        connection.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    try:
+        assert holding.wait(timeout=10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        reconcile()
+        assert UsageRecord.objects.get(record_id="stray-1").status == "pending"
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    reconcile()
+    stray = UsageRecord.objects.get(record_id="stray-1")
+    assert (stray.status, stray.exception) == ("exception", "unknown_contract")
