@@ -43,3 +43,33 @@ class ApplicationWarning(models.Model):
 
     def __str__(self):
         return f"{self.application_id} · {self.kind}"
+
+
+class ProgrammeInvitation(models.Model):
+    """A programme manager invited an entity to apply (政策找企业): its latest declaration
+    passed the programme's rules in the policy simulator and it had not applied. Once
+    per entity and programme (a unique key, so a second invitation is refused by the
+    database, not by a check that two managers could both pass)."""
+
+    programme = models.ForeignKey(
+        "vouchers.Programme", on_delete=models.PROTECT, related_name="invitations"
+    )
+    entity = models.ForeignKey(
+        "accounts.Entity", on_delete=models.PROTECT, related_name="programme_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目邀请 / programme invitation"
+        ordering = ["programme", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "entity"], name="one_invitation_per_entity_and_programme"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme_id} · {self.entity_id}"
