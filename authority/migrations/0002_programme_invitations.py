@@ -6,29 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0009_entity_verification'),
-        ('authority', '0001_application_warnings'),
-        ('vouchers', '0020_receivable_accounts_and_recovery_entries'),
+        ("accounts", "0009_entity_verification"),
+        ("authority", "0001_application_warnings"),
+        ("vouchers", "0020_receivable_accounts_and_recovery_entries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProgrammeInvitation',
+            name="ProgrammeInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programme_invitations', to='accounts.entity')),
-                ('invited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='vouchers.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programme_invitations",
+                        to="accounts.entity",
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations",
+                        to="vouchers.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '项目邀请 / programme invitation',
-                'verbose_name_plural': '项目邀请 / programme invitation',
-                'ordering': ['programme', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('programme', 'entity'), name='one_invitation_per_entity_and_programme')],
+                "verbose_name": "项目邀请 / programme invitation",
+                "verbose_name_plural": "项目邀请 / programme invitation",
+                "ordering": ["programme", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("programme", "entity"),
+                        name="one_invitation_per_entity_and_programme",
+                    )
+                ],
             },
         ),
     ]
