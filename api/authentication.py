@@ -9,10 +9,11 @@ from django.utils.encoding import escape_uri_path
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
-from api.errors import PayloadTooLarge
+from api.errors import PayloadTooLarge, authentication_failed
 from api.models import ApiKey
 from api.services.keys import live_key
 from api.signing import TOLERANCE, RequestSignature, SignatureError
+from config.errors import bilingual
 
 # What an API client may do, on objects of its own provider only.
 CLIENT_PERMISSIONS = frozenset({"vouchers.answer_contract", "vouchers.see_voucher"})
@@ -44,8 +45,9 @@ class ProviderKeyAuthentication(BaseAuthentication):
             return None
         key = live_key(raw.strip())
         if key is None:
-            raise exceptions.AuthenticationFailed(
-                "API 密钥无效或已撤销 / the API key is unknown or revoked", code="invalid_key"
+            raise authentication_failed(
+                bilingual("API 密钥无效或已撤销", "the API key is unknown or revoked"),
+                "invalid_key",
             )
         _check_signature(request, key)
         return ProviderClient(key), key
@@ -79,7 +81,8 @@ def _check_signature(request, key: ApiKey) -> None:
 
 
 def invalid_signature(exc: SignatureError) -> exceptions.AuthenticationFailed:
-    return exceptions.AuthenticationFailed(f"请求签名无效 / {exc}", code="invalid_signature")
+    message = bilingual(f"请求签名无效：{exc.zh}", f"invalid signature: {exc.en}")
+    return authentication_failed(message, "invalid_signature")
 
 
 def verify_once(signature: RequestSignature) -> None:
@@ -90,7 +93,10 @@ def verify_once(signature: RequestSignature) -> None:
     the cache must be shared (CACHE_URL or REDIS_URL), as for the throttle."""
     matched = signature.verify()
     if not cache.add(f"signature-seen:{matched}", 1, timeout=2 * TOLERANCE + 1):
-        raise SignatureError("this signature was already used: sign each request anew")
+        raise SignatureError(
+            "this signature was already used: sign each request anew",
+            "该签名已使用过，每个请求须重新签名",
+        )
 
 
 def raw_body(request) -> bytes:

@@ -13,6 +13,7 @@ from django.db import transaction
 from api.errors import ApiError
 from billing.ingest import CONFLICT, ingest_records
 from billing.records import parse_records
+from config.errors import bilingual
 
 MAX_RECORDS = 1000
 # The largest body of a batch: MAX_RECORDS valid records, every text field at its longest
@@ -35,19 +36,23 @@ def records_of(body: bytes) -> list:
     try:
         document = _decoder.decode(body)
     except msgspec.DecodeError as exc:
-        raise ApiError("invalid_json", f"请求体不是 JSON / the body is not JSON: {exc}") from exc
+        raise ApiError(
+            "invalid_json", bilingual(f"请求体不是 JSON：{exc}", f"the body is not JSON: {exc}")
+        ) from exc
     records = document.get("records") if isinstance(document, dict) else None
     if not isinstance(records, list):
         raise ApiError(
             "required",
-            '请求体须为 {"records": [...]} / the body must be {"records": [...]}',
+            bilingual('请求体须为 {"records": [...]}', 'the body must be {"records": [...]}'),
             field="records",
         )
     if len(records) > MAX_RECORDS:
         raise ApiError(
             "too_many_records",
-            f"每批最多 {MAX_RECORDS} 条记录，本批 {len(records)} 条 / "
-            f"at most {MAX_RECORDS} records a batch, this one has {len(records)}",
+            bilingual(
+                f"每批最多 {MAX_RECORDS} 条记录，本批 {len(records)} 条",
+                f"at most {MAX_RECORDS} records a batch, this one has {len(records)}",
+            ),
             field="records",
         )
     return records

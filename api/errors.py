@@ -5,11 +5,11 @@ validation errors, the services' `DomainError` and Django's `ValidationError` al
 out in this one shape; `field` is null when no single field is to blame, and
 `request_id` repeats the answer's X-Request-Id header (api/middleware.py).
 
-Language: with `Accept-Language: en` (or zh) the message is in that language alone:
-DRF's own messages (401, 403, 405, 406, 415, 429, field and filter errors) through its
-translations, the platform's bilingual messages by their half. With no language asked,
-DRF's messages are Chinese, the API's default, and the platform's own keep both halves
-("中文 / English"), as v1 has always answered.
+Language: the message is in the language the client asked for with `Accept-Language`
+(en or zh), Chinese when it asks for neither (api/middleware.py): DRF's own messages
+(401, 403, 405, 406, 415, 429, field and filter errors) through its translations, the
+API's own field messages through the site's, and the platform's bilingual messages
+(`Bilingual`: DomainError, ApiError, the key and signature refusals) by their half.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -46,16 +46,22 @@ class ApiError(exceptions.APIException):
 
 def say(message, request=None) -> str:
     """The message in the language the request asked for (see the module's docstring)."""
-    language = getattr(request, "api_language", None)
-    if language is None or not isinstance(message, Bilingual):
+    if not isinstance(message, Bilingual):
         return str(message)
-    return message.en if language == "en" else message.zh
+    return message.en if getattr(request, "api_language", None) == "en" else message.zh
 
 
 def body(code: str, message: str, field=None, request=None) -> dict:
     error = {"code": code, "message": say(message, request), "field": field}
     error["request_id"] = getattr(request, "request_id", None)
     return {"error": error}
+
+
+def authentication_failed(message: Bilingual, code: str) -> exceptions.AuthenticationFailed:
+    """A 401 that keeps both halves of its message (DRF keeps only the text)."""
+    exc = exceptions.AuthenticationFailed(message, code=code)
+    exc.bilingual = message
+    return exc
 
 
 def handle(exc, context):
@@ -125,10 +131,7 @@ def in_language_asked(dispatch):
     client asked for; LocaleMiddleware has set the site's language by then."""
 
     def wrapped(view, request, *args, **kwargs):
-        language = getattr(request, "api_language", None)
-        if language is None:
-            return dispatch(view, request, *args, **kwargs)
-        with translation.override(language):
+        with translation.override(getattr(request, "api_language", None) or "zh-hans"):
             return dispatch(view, request, *args, **kwargs)
 
     return wrapped

@@ -31,7 +31,12 @@ _SECONDS = re.compile(r"[0-9]{1,12}")
 
 
 class SignatureError(Exception):
-    """A missing, malformed, stale or wrong signature; the message says which."""
+    """A missing, malformed, stale or wrong signature; the message says which, in English
+    (`en`, the exception's text) and Chinese (`zh`)."""
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(en)
+        self.en, self.zh = en, zh
 
 
 def _parse(header: str) -> tuple[str, list[str]]:
@@ -46,10 +51,14 @@ def _parse(header: str) -> tuple[str, list[str]]:
     if "v1" in schemes and not signatures:
         raise SignatureError(
             "v1 signatures are no longer accepted: sign with v2 over the method, path, "
-            "query, time and body"
+            "query, time and body",
+            "不再接受 v1 签名：请用 v2 对方法、路径、查询串、时间和请求体签名",
         )
     if timestamp is None or not _SECONDS.fullmatch(timestamp) or not signatures:
-        raise SignatureError("X-Signature must read t=<unix seconds>,v2=<hex HMAC-SHA256>")
+        raise SignatureError(
+            "X-Signature must read t=<unix seconds>,v2=<hex HMAC-SHA256>",
+            "X-Signature 的格式须为 t=<Unix 秒数>,v2=<十六进制 HMAC-SHA256>",
+        )
     return timestamp, signatures
 
 
@@ -65,7 +74,10 @@ class RequestSignature:
     def __init__(self, *, secrets: list[str], header: str, now: float, method, path, query):
         self.timestamp, self.signatures = _parse(header)
         if abs(now - int(self.timestamp)) > TOLERANCE:
-            raise SignatureError(f"the signature's timestamp is more than {TOLERANCE} s off")
+            raise SignatureError(
+                f"the signature's timestamp is more than {TOLERANCE} s off",
+                f"签名时间与服务器时间相差超过 {TOLERANCE} 秒",
+            )
         prefix = canonical_prefix(self.timestamp, method, path, query)
         self._macs = [hmac.new(s.encode(), prefix, hashlib.sha256) for s in secrets]
 
@@ -78,7 +90,7 @@ class RequestSignature:
         # Every pair is compared, in constant time each, whatever matches first.
         matches = [s for e in expected for s in self.signatures if hmac.compare_digest(e, s)]
         if not matches:
-            raise SignatureError("the signature does not match the request")
+            raise SignatureError("the signature does not match the request", "签名与请求不符")
         return matches[0]
 
 

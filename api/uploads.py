@@ -12,6 +12,7 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 
 from api.errors import ApiError, PayloadTooLarge
+from config.errors import bilingual
 
 CHUNK = 64 * 1024
 CSV_TYPES = ("text/csv", "application/csv")
@@ -77,10 +78,14 @@ def _multipart(django_request, tap: _Tap) -> tuple[Iterator[bytes], str]:
             django_request.META, tap, handlers, django_request.encoding
         ).parse()
     except MultiPartParserError as exc:
-        raise ApiError("invalid_multipart", f"multipart 格式错误 / bad multipart: {exc}") from exc
+        raise ApiError(
+            "invalid_multipart", bilingual(f"multipart 格式错误：{exc}", f"bad multipart: {exc}")
+        ) from exc
     tap.drain()
     upload = files.get("file")
     if upload is None:
-        raise ApiError("required", "缺少文件字段 file / the field file is missing", field="file")
+        raise ApiError(
+            "required", bilingual("缺少文件字段 file", "the field file is missing"), field="file"
+        )
     # Only for display; a control character (NUL above all) has no place in it.
     return upload.chunks(CHUNK), "".join(ch for ch in upload.name or "" if ch.isprintable())

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from api.errors import ApiError
 from api.models import IdempotentResponse
+from config.errors import bilingual
 
 MAX_KEY_LENGTH = 255
 # A client retries within minutes, or within days after an outage on its side; a week
@@ -39,8 +40,10 @@ def first_answer(
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise ApiError(
             "invalid",
-            f"Idempotency-Key 须为 1 到 {MAX_KEY_LENGTH} 个可见字符 / "
-            f"an Idempotency-Key has 1 to {MAX_KEY_LENGTH} printable characters",
+            bilingual(
+                f"Idempotency-Key 须为 1 到 {MAX_KEY_LENGTH} 个可见字符",
+                f"an Idempotency-Key has 1 to {MAX_KEY_LENGTH} printable characters",
+            ),
             field="Idempotency-Key",
         )
     stored = IdempotentResponse.objects.filter(provider=provider, key=key).first()
@@ -53,7 +56,10 @@ def first_answer(
     if stored.request_hash != fingerprint:
         raise ApiError(
             "idempotency_key_reused",
-            "该 Idempotency-Key 已用于另一请求 / this Idempotency-Key was used for another request",
+            bilingual(
+                "该 Idempotency-Key 已用于另一请求",
+                "this Idempotency-Key was used for another request",
+            ),
             field="Idempotency-Key",
             status_code=422,
         )

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -83,7 +84,10 @@ def paginated(view: ProviderView, queryset, output):
 class Money(serializers.DecimalField):
     """Yuan as a decimal string with two places: "1234.50"."""
 
-    default_error_messages = {"float": '金额须为字符串，如 "1234.50" / money is a decimal string'}
+    # Translated when raised, in the language the client asked for (api/errors.py).
+    default_error_messages = {
+        "float": _('money is a decimal string such as "1234.50", not a JSON number')
+    }
 
     def __init__(self, **kwargs):
         super().__init__(max_digits=16, decimal_places=2, coerce_to_string=True, **kwargs)

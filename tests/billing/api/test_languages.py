@@ -4,6 +4,7 @@ Chinese by default; a request id on every answer and in every error body."""
 import pytest
 from django.core.cache import cache
 
+from api.services.keys import set_signing
 from tests.billing.api.helpers import client_with, error_of
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}
@@ -83,26 +84,94 @@ def test_errors_answer_in_chinese_when_asked(api, status):
     assert has_chinese(message(response)) and " / " not in message(response)
 
 
+NEITHER = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9"}
+
+
+@pytest.mark.parametrize("headers", [{}, NEITHER], ids=["no header", "French"])
 @pytest.mark.parametrize("status", sorted(CALLS))
-def test_errors_answer_in_chinese_by_default(api, status):
-    response = CALLS[status](api, {})
+def test_errors_answer_in_chinese_alone_by_default(api, status, headers):
+    response = CALLS[status](api, headers)
     assert response.status_code == status
-    assert has_chinese(message(response))
+    assert has_chinese(message(response)) and " / " not in message(response)
+    assert not any(word in message(response).lower() for word in ("the ", "not ", "found"))
 
 
-def test_throttled_answers_in_each_language(api, throttled):
+def test_throttled_answers_in_each_language_and_chinese_by_default(api, throttled):
     english = throttled(api, EN)
     assert english.status_code == 429 and not has_chinese(message(english))
     cache.clear()
     chinese = throttled(api, ZH)
     assert chinese.status_code == 429 and has_chinese(message(chinese))
+    cache.clear()
+    default = throttled(api, {})
+    assert default.status_code == 429 and message(default) == message(chinese)
 
 
-def test_a_domain_error_answers_with_its_half(api):
-    english, chinese, both = (unknown_voucher(api, h) for h in (EN, ZH, {}))
-    assert english.status_code == chinese.status_code == both.status_code == 400
+def test_a_domain_error_answers_with_its_half_and_chinese_by_default(api):
+    english, chinese, default = (unknown_voucher(api, h) for h in (EN, ZH, {}))
+    assert english.status_code == chinese.status_code == default.status_code == 400
     assert not has_chinese(message(english)) and has_chinese(message(chinese))
-    assert message(both) == f"{message(chinese)} / {message(english)}"
+    assert " / " not in message(chinese) and message(default) == message(chinese)
+
+
+def unknown_key(headers):
+    return client_with("vk_00000000_nothing").get("/api/v1/contracts", **headers)
+
+
+def money_as_a_float(api, number, headers):
+    return api.post(
+        f"/api/v1/contracts/{number}/confirmation",
+        {"confirmed": True, "value": 100.5},
+        format="json",
+        **headers,
+    )
+
+
+def wrong_field_type(api, number, headers):
+    return api.post(
+        f"/api/v1/contracts/{number}/confirmation", {"confirmed": "maybe"}, format="json", **headers
+    )
+
+
+def batch_not_a_list(api, headers):
+    return api.post("/api/v1/usage-records", {"records": "none"}, format="json", **headers)
+
+
+def bad_signature_header(api, provider, headers):
+    set_signing(provider=provider, required=True, by=None)
+    return api.get("/api/v1/contracts", HTTP_X_SIGNATURE="t=1,v2=zz", **headers)
+
+
+OWN_MESSAGES = {
+    "unknown key (401)": lambda api, provider, headers: unknown_key(headers),
+    "bad signature (401)": bad_signature_header,
+    "batch refused whole (400)": lambda api, provider, headers: batch_not_a_list(api, headers),
+}
+FIELD_ERRORS = {
+    "money as a JSON number": money_as_a_float,
+    "a boolean that is not one": wrong_field_type,
+}
+
+
+@pytest.mark.parametrize("call", sorted(OWN_MESSAGES))
+def test_the_apis_own_refusals_answer_with_one_half(api, centre, call):
+    english, chinese, default = (OWN_MESSAGES[call](api, centre, h) for h in (EN, ZH, {}))
+    assert english.status_code == chinese.status_code == default.status_code
+    assert not has_chinese(message(english)), message(english)
+    assert has_chinese(message(chinese)) and " / " not in message(chinese), message(chinese)
+    assert message(default) == message(chinese)
+
+
+@pytest.mark.parametrize("call", sorted(FIELD_ERRORS))
+def test_validation_errors_name_the_field_in_each_language(api, contract, call):
+    calls = (FIELD_ERRORS[call](api, contract.number, h) for h in (EN, ZH, {}))
+    english, chinese, default = calls
+    assert english.status_code == chinese.status_code == default.status_code == 400
+    assert error_of(english)["field"] == error_of(chinese)["field"]
+    assert error_of(english)["field"] in {"value", "confirmed"}
+    assert not has_chinese(message(english)), message(english)
+    assert has_chinese(message(chinese)) and " / " not in message(chinese), message(chinese)
+    assert message(default) == message(chinese)
 
 
 def test_not_found_answers_with_its_half(api):

@@ -22,7 +22,9 @@ URL = "/api/v1/usage-records"
 
 
 def post(api, body: bytes, signature: str | None):
+    # In English, so that the tests below can read the reasons (Chinese is the default).
     headers = {"X-Signature": signature} if signature is not None else {}
+    headers["Accept-Language"] = "en"
     return api.post(URL, body, content_type="application/json", headers=headers)
 
 
