@@ -32,6 +32,7 @@ from audit import actions
 from audit import services as audit
 from billing.models import Settlement, UsageRecord
 from config.errors import DomainError
+from recovery import services as recovery
 from vouchers import money_sql
 from vouchers.models import LedgerEntry, Programme
 from vouchers.services import ledger
@@ -178,8 +179,12 @@ def approve_settlement(*, settlement: Settlement, by) -> Settlement:
         settlement = _locked(settlement, Settlement.Status.DRAFT)
         settlement.approve()
         settlement.approved_by = by
+        # The provider's claw-back receivable, if any, is recovered from this statement.
+        settlement.offset = recovery.offset_statement(settlement, by)
         _note_step(settlement, by, "approve", Settlement.Status.DRAFT)
-        settlement.save(update_fields=["status", "approved_by", "approvals", "updated_at"])
+        settlement.save(
+            update_fields=["status", "approved_by", "offset", "approvals", "updated_at"]
+        )
     return settlement
 
 

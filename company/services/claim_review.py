@@ -19,6 +19,7 @@ from audit import services as audit
 from company.models import Claim
 from company.services.claims import OPEN
 from config.errors import DomainError, clean_text
+from recovery import services as recovery
 from vouchers.models import LedgerEntry, Voucher
 from vouchers.money import parse_yuan, share_of
 from vouchers.selectors import lock_voucher
@@ -71,6 +72,8 @@ def approve_claim(*, claim: Claim, amount, by) -> Claim:
         before = claim.status
         claim.approve()
         claim.approved_amount = approved
+        # The entity's claw-back receivable, if any, is recovered from this claim.
+        claim.offset = recovery.offset_claim(claim, by)
         _decided(claim, by, note="", action=actions.CLAIM_APPROVED, before=before)
     return claim
 
@@ -122,7 +125,14 @@ def _require_active(voucher: Voucher) -> None:
 def _decided(claim: Claim, by, *, note: str, action: str, before: str) -> None:
     claim.decided_by, claim.decided_at, claim.decision_note = by, timezone.now(), note
     claim.save(
-        update_fields=["status", "approved_amount", "decided_by", "decided_at", "decision_note"]
+        update_fields=[
+            "status",
+            "approved_amount",
+            "offset",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
     )
     audit.record(
         actor=by,

@@ -98,6 +98,34 @@ def paid_account(programme_id: int, provider_id: int) -> LedgerAccount:
     return account
 
 
+def payee_account(
+    programme_id: int, kind: str, *, provider_id: int | None = None, entity_id: int | None = None
+) -> LedgerAccount:
+    """A payee's account of `kind` (paid, receivable), keyed by the provider or the entity
+    like the redeemed and payable accounts; opened on first use."""
+    suffix = f"provider{provider_id}" if provider_id else f"entity{entity_id}"
+    account, _ = LedgerAccount.objects.get_or_create(
+        key=account_key(programme_id, kind, suffix),
+        defaults={"programme_id": programme_id, "kind": kind, "provider_id": provider_id},
+    )
+    return account
+
+
+def receivable_key(programme_id: int, *, provider_id=None, entity_id=None) -> str:
+    """What the payee owes the programme back after a claw-back finding (recovery/)."""
+    suffix = f"provider{provider_id}" if provider_id else f"entity{entity_id}"
+    return account_key(programme_id, LedgerAccount.Kind.RECEIVABLE, suffix)
+
+
+def written_off_account(programme_id: int) -> LedgerAccount:
+    """Receivables given up (two finance officers): kept so the book sums to the budget."""
+    account, _ = LedgerAccount.objects.get_or_create(
+        key=account_key(programme_id, LedgerAccount.Kind.WRITTEN_OFF),
+        defaults={"programme_id": programme_id, "kind": LedgerAccount.Kind.WRITTEN_OFF},
+    )
+    return account
+
+
 def payable_account(programme_id: int, entity_id: int) -> LedgerAccount:
     """What the programme owes the entity: its approved reimburse claims, not yet paid."""
     account, _ = LedgerAccount.objects.get_or_create(

@@ -11,8 +11,11 @@ from decimal import Decimal
 
 from django.db.models import Case, F, Sum, Value, When
 
+from company.models import Claim
+from recovery.models import Finding, Recovery
 from vouchers.models import CapUsage, LedgerAccount, LedgerEntry, Programme, Voucher
 from vouchers.money import from_db
+from vouchers.services.ledger import account_key as ledger_key
 
 ZERO = Decimal("0.00")
 
@@ -42,6 +45,8 @@ def check_ledger(*, programmes=None) -> Checked:
         problems += _budget(programme, accounts)
         problems += _vouchers(programme, vouchers)
         problems += _caps(caps, vouchers)
+        problems += _payables(programme, accounts)
+        problems += _receivables(accounts)
         counts["accounts"] += len(accounts)
         counts["vouchers"] += len(vouchers)
         counts["caps"] += len(caps)
@@ -122,6 +127,39 @@ def _caps(caps: list[CapUsage], vouchers: list[Voucher]) -> list[str]:
         label = f"cap of entity {cap.entity_id} in {cap.programme.code}"
         problems += _differs(label, cap.used, held[cap.entity_id], source="its vouchers")
     return problems
+
+
+def _payables(programme: Programme, accounts: list[LedgerAccount]) -> list[str]:
+    """An entity's payable is its approved claims not yet paid."""
+    approved = Claim.objects.filter(voucher__programme=programme, status=Claim.Status.APPROVED)
+    owed = dict(approved.values_list("entity").annotate(total=Sum("approved_amount")).order_by())
+    keys = {ledger_key(programme.pk, LedgerAccount.Kind.PAYABLE, f"entity{e}"): e for e in owed}
+    problems = []
+    for account in accounts:
+        if account.kind == LedgerAccount.Kind.PAYABLE:
+            expected = from_db(owed.pop(keys.get(account.key), None))
+            problems += _differs(f"payable {account.key}", account.balance, expected, "claims")
+    return problems + [
+        f"claims of entity {entity} approved for {total:.2f}: no payable account"
+        for entity, total in owed.items()
+    ]
+
+
+def _receivables(accounts: list[LedgerAccount]) -> list[str]:
+    """A receivable is its findings less its offsets, repayments and write-offs."""
+    receivables = [a for a in accounts if a.kind == LedgerAccount.Kind.RECEIVABLE]
+    found = _sums(Finding.objects.filter(receivable__in=receivables), "receivable")
+    recovered = _sums(Recovery.objects.filter(receivable__in=receivables), "receivable")
+    return [
+        problem
+        for a in receivables
+        for problem in _differs(
+            f"receivable {a.key}",
+            a.balance,
+            from_db(found.get(a.pk)) - from_db(recovered.get(a.pk)),
+            source="findings less recoveries",
+        )
+    ]
 
 
 def _differs(label: str, stored: Decimal, expected: Decimal, source="entries") -> list[str]:
