@@ -103,6 +103,9 @@ MONEY_ACTIONS = frozenset(
         "api.manage_keys",
         "company.invite_colleague",
         "company.review_claim",
+        "recovery.record_finding",
+        "recovery.record_repayment",
+        "recovery.write_off",
     }
 )
 

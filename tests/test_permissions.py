@@ -249,6 +249,56 @@ def review_claim(w):
     return lambda by: approve_claim(claim=claim, amount="100.00", by=by), w.bob
 
 
+def _paid_finding(w):
+    """A finding of 20 yuan on the statement pay_statement builds, paid."""
+    from billing.models import UsageRecord
+    from recovery.services import record_finding
+    from tests.recovery.conftest import evidence
+
+    pay, fiona = pay_statement(w)
+    pay(fiona)
+    record = UsageRecord.objects.get()
+    found = record_finding(
+        record=record, amount="20.00", reason="审计", evidence=evidence(), by=w.bob
+    )
+    return found.receivable, fiona
+
+
+def record_finding(w):
+    from billing.models import UsageRecord
+    from recovery.services import record_finding as find
+    from tests.recovery.conftest import evidence
+
+    pay, fiona = pay_statement(w)
+    pay(fiona)
+    record = UsageRecord.objects.get()
+    return lambda by: find(
+        record=record, amount="1.00", reason="审计", evidence=evidence(), by=by
+    ), w.bob
+
+
+def record_repayment(w):
+    from recovery.services import record_repayment as repay
+
+    receivable, fiona = _paid_finding(w)
+    return lambda by: repay(
+        receivable=receivable,
+        amount="1.00",
+        bank_reference="B-1",
+        repaid_on=date(2024, 6, 1),
+        by=by,
+    ), fiona
+
+
+def write_off(w):
+    from recovery.services import request_write_off
+
+    receivable, fiona = _paid_finding(w)
+    return lambda by: request_write_off(
+        receivable=receivable, amount="1.00", reason="x", by=by
+    ), fiona
+
+
 DECISIONS = {
     "vouchers.review_application": review_application,
     "vouchers.revoke_voucher": revoke,
@@ -260,6 +310,9 @@ DECISIONS = {
     "api.manage_keys": issue_key,
     "company.invite_colleague": invite,
     "company.review_claim": review_claim,
+    "recovery.record_finding": record_finding,
+    "recovery.record_repayment": record_repayment,
+    "recovery.write_off": write_off,
 }
 
 
