@@ -100,6 +100,15 @@ CLAIM_REJECTED = "claim.rejected"
 WEBHOOK_CREATE = "webhook_endpoint.create"
 WEBHOOK_DISABLE = "webhook_endpoint.disable"
 WEBHOOK_ENABLE = "webhook_endpoint.enable"
+# A claim paid by a payment batch (payable -> paid).
+CLAIM_PAID = "claim.paid"
+
+# Payments (payments/): payees' bank details, four-eyes payment batches.
+BANK_DETAILS_CHANGE = "bank_details.change"
+PAYMENT_BATCH_PREPARE = "payment_batch.prepare"
+PAYMENT_BATCH_APPROVE = "payment_batch.approve"
+PAYMENT_BATCH_REJECT = "payment_batch.reject"
+PAYMENT_BATCH_PAY = "payment_batch.pay"
 
 # The suffix of an admin edit of descriptive fields: "<model name>.edit".
 EDIT = "edit"

@@ -188,12 +188,18 @@ def approve_settlement(*, settlement: Settlement, by) -> Settlement:
     return settlement
 
 
-def pay_settlement(*, settlement: Settlement, by) -> Settlement:
-    """Record the payment: a second officer, not the approver (four-eyes)."""
+def pay_settlement(*, settlement: Settlement, by, batch=None) -> Settlement:
+    """Record the payment: a second officer, not the approver (four-eyes).
+
+    The portal pays statements through a payment batch (payments/services/batches.py):
+    the batch, holding this statement's row lock, has already moved its net amount
+    redeemed -> paid with its other lines, and its approver is the second officer. Without
+    a batch (the back office's action) this moves the total itself."""
     require(by, "billing.pay_settlement", settlement)
+    second = batch.approved_by_id if batch is not None else by.pk
     with transaction.atomic():
         settlement = _locked(settlement, Settlement.Status.APPROVED)
-        if settlement.approved_by_id == by.pk:
+        if settlement.approved_by_id == second:
             raise DomainError(
                 "paid_by", "付款须由审核人以外的另一名财务人员确认",
                 "a payment needs a second officer, not the one who approved it", code="four_eyes",
@@ -204,10 +210,10 @@ def pay_settlement(*, settlement: Settlement, by) -> Settlement:
                 code="negative_total",
             )  # fmt: skip
         settlement.pay()
-        settlement.paid_by = by
+        settlement.paid_by_id = second
         _note_step(settlement, by, "pay", Settlement.Status.APPROVED)
         settlement.save(update_fields=["status", "paid_by", "approvals", "updated_at"])
-        if settlement.total_subsidy > 0:
+        if batch is None and settlement.total_subsidy > 0:
             ledger.transfer(
                 debit=ledger.redeemed_account(settlement.programme_id, settlement.provider_id),
                 credit=ledger.paid_account(settlement.programme_id, settlement.provider_id),

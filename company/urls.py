@@ -1,6 +1,7 @@
 from django.urls import path
 
 from company.views import account, applications, declarations, inbox, programmes, wallet
+from payments import views as payments
 
 app_name = "company"
 
@@ -33,5 +34,7 @@ urlpatterns = [
     path("claims/<int:pk>/resubmit/", wallet.resubmit, name="resubmit_claim"),
     path("claims/<int:pk>/<str:which>/", wallet.claim_file, name="claim_file"),
     path("inbox/", inbox.inbox, name="inbox"),
+    path("bank-details/", payments.company_bank_details, name="bank_details"),
+    path("bank-details/change/", payments.company_change_bank_details, name="change_bank_details"),
     path("inbox/<int:pk>/read/", inbox.read, name="read"),
 ]

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "recovery",
     "api",
     "webhooks",
+    "payments",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ admin.site.index_title = "后台管理 / administration"
 urlpatterns = [
     path("", include("web.urls")),
     path("company/", include("company.urls")),
+    path("authority/payments/", include("payments.urls")),
     path("authority/", include("authority.urls")),
     path("provider/", include("provider.urls")),
     path("admin/", admin.site.urls),

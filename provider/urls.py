@@ -1,5 +1,6 @@
 from django.urls import path
 
+from payments import views as payments
 from provider.views import contracts, home, keys, statements, usage
 
 app_name = "provider"
@@ -18,6 +19,8 @@ urlpatterns = [
     path("usage-files/<int:pk>/errors.csv", usage.errors_csv, name="usage_file_errors"),
     path("exceptions/", statements.exceptions, name="exceptions"),
     path("statements/", statements.statements, name="statements"),
+    path("bank-details/", payments.provider_bank_details, name="bank_details"),
+    path("bank-details/change/", payments.provider_change_bank_details, name="change_bank_details"),
     path("statements/<int:pk>/", statements.statement, name="statement"),
     path("statements/<int:pk>/lines.csv", statements.statement_csv, name="statement_csv"),
 ]

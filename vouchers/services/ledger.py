@@ -135,6 +135,28 @@ def payable_account(programme_id: int, entity_id: int) -> LedgerAccount:
     return account
 
 
+def payable_accounts(programme_id: int, entity_ids) -> dict[int, LedgerAccount]:
+    """The entities' payable accounts (opened by their claims' approvals), by entity id."""
+    keys = {
+        account_key(programme_id, LedgerAccount.Kind.PAYABLE, f"entity{e}"): e for e in entity_ids
+    }
+    return {keys[a.key]: a for a in LedgerAccount.objects.filter(key__in=keys)}
+
+
+def entity_paid_accounts(programme_id: int, entity_ids) -> dict[int, LedgerAccount]:
+    """What the programme has paid each entity (its claims, payable -> paid), by entity
+    id; the missing ones opened in one INSERT (a payment batch pays thousands at once)."""
+    keys = {account_key(programme_id, LedgerAccount.Kind.PAID, f"entity{e}"): e for e in entity_ids}
+    LedgerAccount.objects.bulk_create(
+        [
+            LedgerAccount(key=key, programme_id=programme_id, kind=LedgerAccount.Kind.PAID)
+            for key in keys
+        ],
+        ignore_conflicts=True,
+    )
+    return {keys[a.key]: a for a in LedgerAccount.objects.filter(key__in=keys)}
+
+
 def fund_programme(*, programme: Programme, by) -> None:
     """Open the programme's accounts and move its budget in from its funding sources."""
     available = LedgerAccount.objects.create(
