@@ -1,11 +1,13 @@
 """Reads of billing data that pages share."""
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from billing.models import Settlement, SettlementLine, UsageRecord
 from vouchers.models import Voucher
+from vouchers.money import from_db
 
 
 def usage_for_voucher(*, voucher: Voucher, start: date, end: date) -> QuerySet[UsageRecord]:
@@ -32,3 +34,67 @@ def statements_of(provider) -> QuerySet[Settlement]:
         .prefetch_related(Prefetch("lines", queryset=lines))
         .order_by("-period", "pk")
     )
+
+
+def statement_by_voucher(*, settlement: Settlement) -> list[dict]:
+    """The statement as presented: a line per voucher (code order) with its records, what
+    they billed, the corrections' changes to that bill, and the subsidy (corrections
+    included). Summed over the lines: billed + corrections is the statement's total
+    billed, subsidy its total subsidy. One grouped query, whatever the number of records."""
+    original = Q(record__corrects="")
+    rows = (
+        SettlementLine.objects.filter(settlement=settlement)
+        .annotate(
+            voucher_code=F("record__voucher__code"),
+            contract_number=F("record__voucher__contract__number"),
+            entity=F("record__voucher__entity__name"),
+        )
+        .values("voucher_code", "contract_number", "entity")
+        .annotate(
+            records=Count("pk"),
+            billed_sum=Sum("billed", filter=original),
+            corrections_sum=Sum("billed", filter=~original),
+            subsidy_sum=Sum("subsidy"),
+        )
+        .order_by("voucher_code")
+    )
+    # SQLite sums money as binary floats: each sum is read back to the fen.
+    money = ("billed", "corrections", "subsidy")
+    return [
+        {
+            **{key: value for key, value in row.items() if not key.endswith("_sum")},
+            **{name: from_db(row[f"{name}_sum"]) for name in money},
+        }
+        for row in rows
+    ]
+
+
+STATEMENT_COLUMNS = (
+    "programme", "provider", "period", "status", "voucher", "contract_number", "entity",
+    "records", "billed", "corrections", "subsidy",
+)  # fmt: skip
+
+
+def statement_rows(*, settlement: Settlement, lines: list[dict]) -> Iterator[dict]:
+    """The statement's lines by voucher as rows of its CSV and XLSX (both portals)."""
+    head = {
+        "programme": settlement.programme.code,
+        "provider": settlement.provider.name,
+        "period": settlement.period,
+        "status": settlement.status,
+    }
+    for line in lines:
+        yield {
+            **head,
+            "voucher": line["voucher_code"],
+            "contract_number": line["contract_number"],
+            "entity": line["entity"],
+            "records": line["records"],
+            **{name: f"{line[name]:.2f}" for name in ("billed", "corrections", "subsidy")},
+        }
+
+
+def paid_at(settlement: Settlement) -> datetime | None:
+    """When the payment was recorded (its step in the approvals trail), if it was."""
+    step = next((s for s in settlement.approvals if s.get("step") == "pay"), None)
+    return datetime.fromisoformat(step["at"]) if step else None

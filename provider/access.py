@@ -69,4 +69,12 @@ def get_usage_file_for_user(request, pk) -> UsageFile:
 
 
 def get_statement_for_user(request, pk) -> Settlement:
+    related = ("programme", "provider")
+    return get_object_or_404(
+        Settlement.objects.filter(provider=request.provider).select_related(*related), pk=pk
+    )
+
+
+def get_statement_with_records_for_user(request, pk) -> Settlement:
+    """With every line's record and voucher: the records CSV, which is the API's."""
     return get_object_or_404(statements_of(request.provider), pk=pk)

@@ -23,4 +23,16 @@ urlpatterns = [
     path("bank-details/change/", payments.provider_change_bank_details, name="change_bank_details"),
     path("statements/<int:pk>/", statements.statement, name="statement"),
     path("statements/<int:pk>/lines.csv", statements.statement_csv, name="statement_csv"),
+    path(
+        "statements/<int:pk>/statement.csv",
+        statements.statement_export,
+        {"kind": "csv"},
+        name="statement_export_csv",
+    ),
+    path(
+        "statements/<int:pk>/statement.xlsx",
+        statements.statement_export,
+        {"kind": "xlsx"},
+        name="statement_export_xlsx",
+    ),
 ]
