@@ -23,6 +23,7 @@ from accounts.permissions import require
 from audit import actions
 from audit import services as audit
 from billing.models import Settlement, UsageRecord
+from billing.services.exceptions import close_by_finding
 from company.models import Claim
 from config.errors import DomainError, clean_text
 from recovery.models import Finding, Recovery, WriteOff
@@ -55,6 +56,8 @@ def record_finding(
         paid, payee = _paid_source(source)
         _within(source, amount, paid)
         finding = _claw_back(source, payee, amount, reason, evidence, by, exception)
+        if exception is not None:
+            close_by_finding(exception=exception, finding=finding, by=by)
     return finding
 
 

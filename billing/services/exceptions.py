@@ -2,11 +2,12 @@
 voucher, row-at-a-time under the voucher's lock) or reject (it is dropped). Audited.
 
 A `clawback_needed` correction (it takes back more subsidy than the provider's redeemed
-account held when it was reconciled) is kept simple for now: accepting it applies the
-take-back only if the redeemed account can absorb it now (e.g. new, unpaid redemptions
-arrived), otherwise it is refused with the reason; rejecting drops it. The real claw-back
-from the provider (追回) is a later flow. Lock order: voucher, its reserve, then the
-provider's redeemed account.
+account held when it was reconciled): accepting it applies the take-back if the redeemed
+account can absorb it now (e.g. new, unpaid redemptions arrived), otherwise it is refused
+with the reason; rejecting drops it. Or an officer claws the amount back from the
+provider (追回, recovery/): the finding closes the case as accepted (`close_by_finding`),
+and the correction stays out of the statements, since the receivable recovers its money.
+Lock order: voucher, its reserve, then the provider's redeemed account.
 """
 
 from decimal import Decimal
@@ -95,10 +96,10 @@ def _apply(record: UsageRecord, voucher: Voucher | None, by) -> None:
     _redeem(record, voucher, subsidy, by)
 
 
-def _apply_take_back(record: UsageRecord, voucher: Voucher, by) -> None:
-    """Apply a `clawback_needed` correction as the pipeline would have (what the corrected
-    amount earns less what the original and its corrections earned), if the provider's
-    redeemed account can give the take-back now; refuse otherwise."""
+def take_back_of(record: UsageRecord, voucher: Voucher) -> tuple[Decimal, Decimal]:
+    """What a correction changes, as the pipeline would have applied it: the subsidy
+    (what the corrected amount earns less what the original and its corrections earned;
+    negative for a take-back) and the billed amount."""
     so_far = UsageRecord.objects.filter(
         Q(record_id=record.corrects) | Q(corrects=record.corrects),
         provider_id=record.provider_id,
@@ -114,6 +115,37 @@ def _apply_take_back(record: UsageRecord, voucher: Voucher, by) -> None:
     )
     earned = so_far["earned"]
     subsidy = min(share_of(record.amount, voucher.rate), voucher.remaining + earned) - earned
+    return subsidy, record.amount - so_far["billed"]
+
+
+def clawback_amount(exception: ReconciliationException) -> Decimal:
+    """What a `clawback_needed` correction takes back: the amount a finding claws back."""
+    record = exception.record
+    return max(-take_back_of(record, record.voucher)[0], ZERO)
+
+
+def close_by_finding(*, exception: ReconciliationException, finding, by) -> None:
+    """Close an open `clawback_needed` case with the claw-back finding that recovers its
+    take-back (recovery/services.py, inside its transaction)."""
+    exception = ReconciliationException.objects.select_for_update().get(pk=exception.pk)
+    record, original = exception.record, finding.record
+    about = original and (original.provider_id, original.record_id) == (
+        record.provider_id,
+        record.corrects,
+    )
+    if exception.status != Decision.OPEN or exception.reason != Reason.CLAWBACK_NEEDED or not about:
+        raise DomainError(
+            "exception", "该异常不是此核销记录待处理的追回异常",
+            "the exception is not an open claw-back case of this redemption",
+            code="bad_state",
+        )  # fmt: skip
+    _decide(exception, Decision.ACCEPTED, by, f"finding:{finding.pk}", record.voucher)
+
+
+def _apply_take_back(record: UsageRecord, voucher: Voucher, by) -> None:
+    """Apply a `clawback_needed` correction if the provider's redeemed account can give
+    the take-back now; refuse otherwise."""
+    subsidy, billed_change = take_back_of(record, voucher)
     LedgerAccount.objects.select_for_update().get(pk=voucher.reserve_account.pk)
     redeemed = ledger.redeemed_account(voucher.programme_id, voucher.provider_id)
     redeemed = LedgerAccount.objects.select_for_update().get(pk=redeemed.pk)
@@ -121,13 +153,13 @@ def _apply_take_back(record: UsageRecord, voucher: Voucher, by) -> None:
         raise DomainError(
             "decision",
             f"服务商已核销账户余额 {redeemed.balance} 元，不足以退回 {-subsidy} 元；"
-            "需向服务商追回（追回流程尚未提供），现只能驳回或稍后再接受",
+            "请在追回页面登记追回认定，或驳回、稍后再接受",
             f"the provider's redeemed account holds {redeemed.balance} yuan, less than the "
-            f"{-subsidy} yuan to take back: it needs a claw-back from the provider (not yet "
-            "available); reject it, or accept it later",
+            f"{-subsidy} yuan to take back: record a claw-back finding on the claw-back page, "
+            "reject it, or accept it later",
             code="clawback_needed",
         )
-    record.billed_change = record.amount - so_far["billed"]
+    record.billed_change = billed_change
     _redeem(record, voucher, subsidy, by)
 
 
