@@ -226,6 +226,12 @@ class EntityDeclaration(PartyProfile):
             raise ValidationError(errors)
 
 
+class ProviderQuerySet(models.QuerySet):
+    def real(self):
+        """Providers that sell compute, without the sandboxes their test keys act on."""
+        return self.filter(sandbox_of=None)
+
+
 class Provider(PartyProfile, Organisation):
     region_code = models.CharField(
         "行政区划代码 / region code", max_length=6, validators=[validate_region_code]
@@ -234,6 +240,19 @@ class Provider(PartyProfile, Organisation):
     # How operators and the API contract name a provider (`create_provider_key <slug>`):
     # ASCII, unique; the lower-cased credit code unless a readable one is given.
     slug = models.SlugField("标识 / slug", max_length=50, unique=True, blank=True)
+    # A provider's sandbox (api/services/sandbox.py) is a provider row of its own, so every
+    # tenant boundary between providers (vouchers, contracts, records, statements, keys'
+    # idempotency) also stands between the sandbox and the real provider's money.
+    sandbox_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sandbox",
+        verbose_name="沙箱所属服务商 / sandbox of",
+    )
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "算力服务商 / compute provider"

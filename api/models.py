@@ -1,6 +1,6 @@
 """Provider API keys, per-provider request signing, and idempotent responses.
 
-A key is `vk_<prefix>_<secret>`: the prefix (shown in the admin and logs) finds the row,
+A live key is `vk_<prefix>_<secret>`, a test key `sk_test_<prefix>_<secret>`: the prefix (shown in the admin and logs) finds the row,
 the SHA-256 of the whole key is all that is stored, compared in constant time. A signing
 secret must be read back to verify an HMAC, so it lives apart from the keys. At most
 two live keys per provider (rotation: create the new one, switch, revoke the old one).
@@ -26,6 +26,8 @@ class ApiKey(models.Model):
     )
     revoked_at = models.DateTimeField("撤销时间 / revoked at", null=True, blank=True)
     last_used_at = models.DateTimeField("最近使用 / last used", null=True, blank=True)
+    # A test key (`sk_test_...`) acts on its provider's sandbox only (api/services/sandbox.py).
+    is_test = models.BooleanField("测试密钥 / test key", default=False, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "接口密钥 / API key"

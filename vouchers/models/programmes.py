@@ -14,6 +14,13 @@ from config.errors import bilingual
 from vouchers.models.fields import MoneyField, RateField, non_negative_money, positive_money
 
 
+class ProgrammeQuerySet(models.QuerySet):
+    def real(self):
+        """Programmes of real money: without providers' sandboxes (api/services/sandbox.py).
+        Dashboards, exports, catalogues and the public board list only these."""
+        return self.filter(is_sandbox=False)
+
+
 class Programme(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -90,6 +97,12 @@ class Programme(models.Model):
     # Published on the public notice board: where anyone may object to an award in notice.
     objection_email = models.EmailField("异议受理邮箱 / objection e-mail", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A provider's sandbox programme: fake vouchers of its sandbox provider, for test keys
+    # only; its vouchers belong to sandbox providers and no other (database trigger,
+    # migration 0021), and its money is never in a real figure (`objects.real()`).
+    is_sandbox = models.BooleanField("沙箱 / sandbox", default=False, editable=False)
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "算力券项目 / programme"
