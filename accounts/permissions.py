@@ -90,7 +90,8 @@ rules.add_perm(
 
 # Decisions on a tenant's money or on who may act for it: only a membership in that
 # tenant grants them. The billing rules live in billing/permissions.py, the invitation
-# rule in company/permissions.py (registered by their apps).
+# rule in company/permissions.py, the payment rules in payments/permissions.py
+# (registered by their apps).
 MONEY_ACTIONS = frozenset(
     {
         "vouchers.review_application",
@@ -106,6 +107,10 @@ MONEY_ACTIONS = frozenset(
         "recovery.record_finding",
         "recovery.record_repayment",
         "recovery.write_off",
+        "payments.prepare_batch",
+        "payments.approve_batch",
+        "payments.pay_batch",
+        "payments.change_bank_details",
     }
 )
 

@@ -299,6 +299,70 @@ def write_off(w):
     ), fiona
 
 
+def _approved_statement(w):
+    """An approved statement of the centre (the payee's bank details given)."""
+    from billing.models import Settlement
+    from billing.settlements import approve_settlement
+    from payments.services.bank_details import change_bank_details
+
+    redeem(voucher=_voucher(w), billed_amount="100.00", by=w.centre_engineer)
+    change_bank_details(
+        payee=w.centre, account_name="成都智算中心", bank_name="建设银行",
+        account_number="44001234567890", by=w.centre_engineer,
+    )  # fmt: skip
+    june = Settlement.objects.create(
+        provider=w.centre, programme=w.application.programme, period="2024-06",
+        total_subsidy=Decimal("50.00"),
+    )  # fmt: skip
+    approve_settlement(settlement=june, by=w.bob)
+
+
+def _finance(w):
+    return (
+        builders.member("fiona", Role.FINANCE_OFFICER, authority=w.chengdu),
+        builders.member("frank", Role.FINANCE_OFFICER, authority=w.chengdu),
+    )
+
+
+def prepare_batch(w):
+    from payments.services.batches import prepare_batch
+
+    _approved_statement(w)
+    fiona, _ = _finance(w)
+    return lambda by: prepare_batch(authority=w.chengdu, by=by), fiona
+
+
+def approve_batch(w):
+    from payments.services.batches import approve_batch, prepare_batch
+
+    _approved_statement(w)
+    fiona, frank = _finance(w)
+    batch = prepare_batch(authority=w.chengdu, by=fiona)
+    return lambda by: approve_batch(batch=batch, by=by), frank
+
+
+def pay_batch(w):
+    from payments.services.batches import approve_batch, pay_batch, prepare_batch
+
+    _approved_statement(w)
+    fiona, frank = _finance(w)
+    batch = approve_batch(batch=prepare_batch(authority=w.chengdu, by=fiona), by=frank)
+    paid = {line.pk: ("B-1", date(2024, 6, 1)) for line in batch.lines.all()}
+    return lambda by: pay_batch(batch=batch, references=paid, by=by), fiona
+
+
+def change_bank_details(w):
+    from company.models import CompanyAccount
+    from payments.services.bank_details import change_bank_details
+
+    admin = w.company.clerk
+    CompanyAccount.objects.create(entity=w.company, admin=admin, region_code="510100")
+    return lambda by: change_bank_details(
+        payee=w.company, account_name="星河", bank_name="工商银行",
+        account_number="6222021001001234", by=by,
+    ), admin  # fmt: skip
+
+
 DECISIONS = {
     "vouchers.review_application": review_application,
     "vouchers.revoke_voucher": revoke,
@@ -313,6 +377,10 @@ DECISIONS = {
     "recovery.record_finding": record_finding,
     "recovery.record_repayment": record_repayment,
     "recovery.write_off": write_off,
+    "payments.prepare_batch": prepare_batch,
+    "payments.approve_batch": approve_batch,
+    "payments.pay_batch": pay_batch,
+    "payments.change_bank_details": change_bank_details,
 }
 
 
