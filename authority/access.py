@@ -97,3 +97,7 @@ def get_declaration_for_user(request, pk):
 
     entities = applications_of(request).values("entity_id")
     return get_object_or_404(EntityDeclaration, pk=pk, entity_id__in=entities)
+
+
+def get_programme_for_user(request, pk):
+    return get_object_or_404(programmes_of(request), pk=pk)

@@ -5,6 +5,7 @@ for Excel; XLSX is written row by row in xlsxwriter's constant-memory mode to a 
 file, which is then streamed (a zip's directory is written last, so it cannot go out as
 it is made)."""
 
+import json
 import tempfile
 
 import xlsxwriter
@@ -86,6 +87,38 @@ def voucher_rows(vouchers):
             "issued_on": timezone.localtime(row.issued_at).date().isoformat(),
             "expires_on": row.expires_on.isoformat(),
         }
+
+
+AUDIT_COLUMNS = (
+    "event",
+    "at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "programme",
+    "before",
+    "after",
+)
+
+
+def audit_rows(events):
+    for row in events.iterator(chunk_size=2000):
+        yield {
+            "event": row.pk,
+            "at": _moment(row.at),
+            "actor": row.actor.get_username() if row.actor else "",
+            "action": row.action,
+            "object_type": row.object_type,
+            "object_id": row.object_id,
+            "programme": row.programme.code if row.programme else "",
+            "before": _json(row.before),
+            "after": _json(row.after),
+        }
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
 
 
 def _moment(value):

@@ -2,9 +2,11 @@ from django.urls import path
 
 from authority.views import (
     applications,
+    audit,
     claims,
     dishonesty,
     home,
+    ledger,
     notice,
     queue,
     two_factor,
@@ -38,6 +40,13 @@ urlpatterns = [
     path("vouchers.xlsx", vouchers.vouchers_xlsx, name="vouchers_xlsx"),
     path("vouchers/<int:pk>/", vouchers.voucher, name="voucher"),
     path("vouchers/<int:pk>/revoke/", vouchers.revoke, name="revoke"),
+    path("vouchers/<int:pk>/trace/", ledger.trace, name="voucher_trace"),
+    path("ledger/", ledger.ledger, name="ledger"),
+    path("ledger/<int:pk>/", ledger.accounts, name="accounts"),
+    path("ledger/<int:pk>/entries/", ledger.entries, name="entries"),
+    path("audit/", audit.audit_log, name="audit"),
+    path("audit.csv", audit.audit_csv, name="audit_csv"),
+    path("audit.xlsx", audit.audit_xlsx, name="audit_xlsx"),
     path("declarations/<int:pk>/evidence/", applications.evidence, name="evidence"),
     path(
         "applications/<int:pk>/warnings/<slug:kind>/seen/",
