@@ -4,12 +4,13 @@ from collections import defaultdict
 from copy import copy
 from decimal import Decimal
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from billing.models import Settlement, SettlementLine
 from company.models import Claim
+from payments.models import PaymentLine
 from vouchers.models import Application, LedgerAccount, LedgerEntry, Voucher
 from vouchers.money import from_db
 from vouchers.services.evaluation import evaluate_application, trace
@@ -123,8 +124,7 @@ def voucher_settled(*, voucher: Voucher) -> dict:
     claims = list(
         voucher.claims.filter(status__in=(Claim.Status.APPROVED, Claim.Status.PAID)).order_by("pk")
     )
-    references = [f"settlement:{row['settlement_id']}" for row in statements]
-    references += [f"claim:{claim.pk}" for claim in claims]
+    references = _payment_references(statements, claims)
     onward = list(
         LedgerEntry.objects.filter(
             programme_id=voucher.programme_id, voucher=None, reference__in=references
@@ -136,6 +136,22 @@ def voucher_settled(*, voucher: Voucher) -> dict:
         Decimal(0),
     ) + sum((c.approved_amount for c in claims if c.status == Claim.Status.PAID), Decimal(0))
     return {"statements": statements, "claims": claims, "onward": onward, "paid": paid}
+
+
+def _payment_references(statements: list[dict], claims: list) -> list[str]:
+    """The references of the entries that paid these statements and claims: a payment
+    batch's lines (payments/services/batches.py: the cash, then any offset), or a
+    statement paid on its own (billing/settlements.py) or a claim's own entries."""
+    settlement_ids = [row["settlement_id"] for row in statements]
+    claim_ids = [claim.pk for claim in claims]
+    lines = PaymentLine.objects.filter(
+        Q(settlement_id__in=settlement_ids) | Q(claim_id__in=claim_ids)
+    ).values_list("pk", flat=True)
+    references = [f"settlement:{pk}" for pk in settlement_ids]
+    references += [f"claim:{pk}" for pk in claim_ids]
+    for pk in lines:
+        references += [f"payment:{pk}", f"payment:{pk}:offset"]
+    return references
 
 
 ENTRY_ROWS = ("debit", "credit", "actor")

@@ -11,6 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from billing.models import Settlement
 from billing.reconcile import reconcile
 from billing.settlements import approve_settlement, build_settlements, pay_settlement
+from payments.services.bank_details import change_bank_details
+from payments.services.batches import approve_batch, pay_batch, prepare_batch
+from tests import builders
 from tests.authority.conftest import signed_in
 from tests.billing.conftest import send, usage
 from vouchers.models import LedgerEntry
@@ -131,3 +134,36 @@ def test_another_authoritys_officer_gets_404(as_dave, voucher):
 def test_company_and_provider_staff_are_refused(voucher, company, centre_engineer):
     for user in (company.clerk, centre_engineer):
         assert trace_of(signed_in(user), voucher).status_code == 403
+
+
+@pytest.fixture
+def batch_paid_june(voucher, centre, bob, frank, chengdu, centre_engineer):
+    """June's statement approved by bob, put on a payment batch by frank, approved by
+    gina (a second finance officer) and paid by frank with the bank's reference."""
+    gina = builders.member("gina", "finance_officer", authority=chengdu)
+    change_bank_details(
+        payee=centre, account_name="成都智算中心", bank_name="建设银行天府支行",
+        account_number="4400-1234-5678-9012", by=centre_engineer,
+    )  # fmt: skip
+    number = voucher.contract.number
+    send(centre, [usage(number, record_id="a", amount="100.00", day=3)])
+    reconcile()
+    build_settlements(period="2024-06")
+    june = Settlement.objects.get(period="2024-06")
+    approve_settlement(settlement=june, by=bob)
+    batch = prepare_batch(authority=chengdu, by=frank, statement_ids=[june.pk])
+    approve_batch(batch=batch, by=gina)
+    (line,) = batch.lines.all()
+    pay_batch(batch=batch, references={line.pk: ("BANK-0001", builders.TODAY)}, by=frank)
+    return june
+
+
+def test_a_statement_paid_by_a_batch_shows_the_batchs_entry(
+    as_bob, voucher, batch_paid_june, frank
+):
+    response = trace_of(as_bob, voucher)
+
+    assert response.context["stages"]["paid"] == Decimal("50.00")
+    (payment,) = response.context["settled"]["onward"]
+    assert (payment.kind, payment.amount, payment.event.actor) == ("pay", Decimal("50.00"), frank)
+    assert payment.reference.startswith("payment:")
