@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("web.urls")),
     path("company/", include("company.urls")),
     path("authority/payments/", include("payments.urls")),
+    path("authority/recovery/", include("recovery.urls")),
     path("authority/", include("authority.urls")),
     path("provider/", include("provider.urls")),
     path("admin/", admin.site.urls),

@@ -10,6 +10,7 @@ from billing.reconcile import reconcile
 from billing.settlements import approve_settlement, build_settlements, pay_settlement
 from tests import builders
 from tests.billing.conftest import send, usage, voucher  # noqa: F401  (fixtures)
+from tests.company.conftest import PDF
 from vouchers.models import LedgerAccount
 
 
@@ -29,7 +30,7 @@ def frank(chengdu):
 
 
 def evidence():
-    return SimpleUploadedFile("audit-report.pdf", b"%PDF-1.4 audit", "application/pdf")
+    return SimpleUploadedFile("audit-report.pdf", PDF, "application/pdf")
 
 
 def statement(period: str, records: list, *, centre, bob, fiona=None) -> Settlement:
