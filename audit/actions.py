@@ -26,6 +26,11 @@ TWO_FACTOR_REENROL = "two_factor.reenrol"
 PROGRAMME_CREATE = "programme.create"
 PROGRAMME_PUBLISH = "programme.publish"
 RULESET_REVISE = "ruleset.revise"
+# The builder: a draft's terms edited; a published programme closed to new applications;
+# an entity invited to apply (政策找企业).
+PROGRAMME_UPDATE = "programme.update"
+PROGRAMME_CLOSE = "programme.close"
+PROGRAMME_INVITE = "programme.invite"
 
 # Applications: created, then one action per state it moves to
 APPLICATION_CREATE = "application.create"

@@ -59,6 +59,24 @@ def programmes_of(request):
     return Programme.objects.filter(authority_id__in=request.authority_ids)
 
 
+def get_managed_programme(request, pk):
+    """A programme of the officer's authorities (else 404) that they manage (else 403):
+    the builder, the simulator and invitations are the programme manager's."""
+    found = get_object_or_404(programmes_of(request).select_related("authority"), pk=pk)
+    if not request.user.has_perm("vouchers.manage_programme", found):
+        raise PermissionDenied
+    return found
+
+
+def managed_authority(request):
+    """The first authority the officer manages programmes of (else 403): a new
+    programme belongs to it."""
+    for membership in officer_memberships(request.user):
+        if membership.role == Membership.Role.PROGRAMME_MANAGER:
+            return membership.authority
+    raise PermissionDenied
+
+
 def applications_of(request):
     return Application.objects.filter(programme__authority_id__in=request.authority_ids)
 

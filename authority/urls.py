@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from authority.views import (
     applications,
@@ -19,6 +19,7 @@ app_name = "authority"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("programmes/", include("authority.programme_urls")),
     path("two-factor/", two_factor.verify, name="verify"),
     path("two-factor/enrol/", two_factor.enrol, name="enrol"),
     path("queue/", queue.queue, name="queue"),

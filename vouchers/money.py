@@ -6,6 +6,7 @@ fen more than the rate allows.  Functions here refuse floats: a float has alread
 the exact value before we could round it.
 """
 
+import unicodedata
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from config.errors import DomainError, bilingual
@@ -105,3 +106,44 @@ def split_by_weights(total, weights: list) -> list[Decimal]:
     parts = [round_down(total * w / whole) for w in weights]
     parts[0] += total - sum(parts)
     return parts
+
+
+def parse_rate(value, *, field: str) -> Decimal:
+    """A share as people type it: `50`, `50%`, `12.5 %`, `0.5` and `５０％` are one half.
+    A figure with `%`, or above 1 without it, is a percentage; 1 or less without it is
+    already a share (so `1` is the whole contract, never 1%). Exact: more than four
+    places of share (0.01%) is refused rather than rounded, and so is anything outside
+    (0, 1]."""
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
+    percent = text.endswith("%")
+    try:
+        number = to_decimal(text.removesuffix("%"))
+    except MoneyError as exc:
+        raise DomainError(
+            field,
+            "比例无效：请填写如 50、50% 或 0.5",
+            "not a valid share: type it as 50, 50% or 0.5",
+            code="invalid_rate",
+        ) from exc
+    share = number / 100 if percent or number > 1 else number
+    if not 0 < share <= 1:
+        raise DomainError(
+            field,
+            "比例须大于 0 且不超过 100%",
+            "the share must be above 0 and at most 100%",
+            code="rate_out_of_range",
+        )
+    if share != share.quantize(RATE_PLACES, rounding=ROUND_DOWN):
+        raise DomainError(
+            field,
+            "比例最多精确到 0.01%",
+            "a share has at most two decimal places of percent (0.01%)",
+            code="rate_places",
+        )
+    return _rate_text_places(share)
+
+
+def _rate_text_places(share: Decimal) -> Decimal:
+    """At least two places (0.5 -> 0.50), none beyond the significant ones (0.125)."""
+    places = max(2, -share.normalize().as_tuple().exponent)
+    return share.quantize(Decimal(1).scaleb(-places))

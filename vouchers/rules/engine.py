@@ -19,7 +19,12 @@ NO_RATE = Decimal("0.00")
 
 def evaluate(document: dict, facts: Facts) -> Evaluation:
     """Run every rule, then the rate and the entitlement; raises `RuleSetInvalid`."""
-    document = validate_ruleset(document)
+    return judge(validate_ruleset(document), facts)
+
+
+def judge(document: dict, facts: Facts) -> Evaluation:
+    """`evaluate` on a document `validate_ruleset` already returned: the policy
+    simulator judges thousands of applications by one draft and validates it once."""
     results = [_run_rule(rule, facts) for rule in document["rules"]]
     rate_result, rate = _rate_result(document["rate_tiers"], facts)
     entitlement_result, entitlement = _entitlement_result(rate, facts)

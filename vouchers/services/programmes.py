@@ -100,3 +100,73 @@ def revise_rules(*, programme: Programme, by, rules: dict, note: str = "") -> Ru
             after={"version": ruleset.version, "note": note},
         )
     return ruleset
+
+
+def update_draft(
+    *, programme: Programme, by, fields: dict, rules: dict, providers=(), funding_sources=()
+) -> Programme:
+    """A draft's terms, providers, funding sources and rules, as the builder saved them.
+    Nobody has applied to a draft, so its terms change in place; its rules still go
+    into a new version (versions are immutable) when they differ from the current one."""
+    require(by, "vouchers.manage_programme", programme)
+    document = validate_ruleset(rules)
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        if programme.status != Programme.Status.DRAFT:
+            raise DomainError(
+                "status",
+                "已发布的项目只能修订规则",
+                "a published programme's rules are revised, its terms no longer edited",
+                code="bad_state",
+            )
+        before = {name: str(getattr(programme, name)) for name in fields}
+        for name, value in fields.items():
+            setattr(programme, name, value)
+        clean_bilingual(programme)
+        _check_voucher_kinds(programme.voucher_kinds)
+        programme.save()
+        programme.providers.set(providers)
+        _replace_funding(programme, funding_sources)
+        if document != programme.current_ruleset().document:
+            revise_rules(programme=programme, by=by, rules=document, note="draft")
+        after = {name: str(getattr(programme, name)) for name in fields}
+        audit.record(
+            actor=by,
+            action=actions.PROGRAMME_UPDATE,
+            obj=programme,
+            programme=programme,
+            before={k: v for k, v in before.items() if v != after[k]},
+            after={k: v for k, v in after.items() if v != before[k]},
+        )
+    return programme
+
+
+def _replace_funding(programme: Programme, funding_sources) -> None:
+    programme.funding_sources.all().delete()
+    for name_zh, name_en, weight in funding_sources:
+        source = FundingSource(programme=programme, name_zh=name_zh, name_en=name_en, weight=weight)
+        clean_bilingual(source)
+        source.save()
+
+
+def close_programme(*, programme: Programme, by) -> Programme:
+    """No new applications; vouchers already issued run to their expiry."""
+    require(by, "vouchers.manage_programme", programme)
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        if programme.status != Programme.Status.PUBLISHED:
+            raise DomainError(
+                "status", "只能关闭已发布的项目", "only a published programme can be closed",
+                code="bad_state",
+            )  # fmt: skip
+        programme.close()
+        programme.save(update_fields=["status"])
+        audit.record(
+            actor=by,
+            action=actions.PROGRAMME_CLOSE,
+            obj=programme,
+            programme=programme,
+            before={"status": Programme.Status.PUBLISHED},
+            after={"status": programme.status},
+        )
+    return programme
