@@ -1,6 +1,9 @@
 """Corrections, inside a reconcile chunk (billing/reconcile.py), under the voucher locks.
 
-A correction names the record_id it `corrects` and carries the corrected billed amount.
+A correction names the record_id it `corrects` and carries the corrected billed amount,
+or, a FOCUS correction (`delta`), the change to it: that is turned here into the corrected
+amount, what the line billed so far plus the change (below zero, an exception
+`correction_below_zero`). Deltas add up, so a -300 and a +300 on one line change nothing.
 It never edits the original: it is a record of its own whose subsidy is the difference
 between what the corrected amount earns (rate x amount rounded down, capped by what is
 left on the voucher plus what the original already earned) and what the original and its
@@ -12,7 +15,8 @@ original is redeemed later (it was sent after the correction), the chunk that re
 closes the case as superseded, puts the correction back to pending and applies it after
 its original, as if both had come together. Of several corrections of one record the one
 last in (period_start, record_id) order sets the amount, whichever came last: a
-correction that sorts before one already applied changes nothing. So the ledger does not
+correction that sorts before one already applied changes nothing (deltas are not
+totals: they neither set the last word nor are overruled by it). So the ledger does not
 depend on the order in which a provider's corrections and originals arrive.
 
 A correction that takes subsidy back moves it from the provider's redeemed account
@@ -37,7 +41,8 @@ from vouchers.money import from_db, rate_from_db, share_of
 
 PENDING_CORRECTIONS = """
 SELECT r.id, r.record_id, r.period_start, r.amount, v.id, v.rate,
-       v.face_value - v.redeemed - v.released, o.record_id, o.status, o.voucher_id, o.corrects
+       v.face_value - v.redeemed - v.released, o.record_id, o.status, o.voucher_id, o.corrects,
+       r.delta
 FROM vouchers_voucher v
 JOIN vouchers_contract c ON c.id = v.contract_id
 JOIN billing_usagerecord r
@@ -142,7 +147,7 @@ def _lock_redeemed_accounts(voucher_ids: list[int]) -> None:
 
 
 def _apply_one(cursor, row, run: str, now) -> None:
-    pk, _, _, amount, voucher_id, rate, remainder, original, status, on_voucher, chained = row
+    pk, _, _, sent, voucher_id, rate, remainder, original, status, on_voucher, chained, delta = row
     at = connection.ops.adapt_datetimefield_value(now)
 
     def settle(status, reason, subsidy=None, billed_change=None):
@@ -153,7 +158,10 @@ def _apply_one(cursor, row, run: str, now) -> None:
         return
     cursor.execute(EARNED, [pk, original, original])
     earned, billed = (from_db(value) for value in cursor.fetchone())
-    amount = _latest_amount(cursor, pk, amount)
+    amount = billed + from_db(sent) if delta else _latest_amount(cursor, pk, sent)
+    if amount < 0:
+        settle("exception", "correction_below_zero")
+        return
     left = from_db(remainder) - from_db(_scalar(cursor, TAKEN_IN_RUN, [voucher_id, run]))
     target = min(share_of(amount, rate_from_db(rate)), left + earned)
     if target - earned < 0 and earned - target > _room(cursor, voucher_id, run):
@@ -167,7 +175,7 @@ def _apply_one(cursor, row, run: str, now) -> None:
 LATER_CORRECTION = """
 SELECT l.amount FROM billing_usagerecord c
 JOIN billing_usagerecord l ON l.provider_id = c.provider_id AND l.corrects = c.corrects
-WHERE c.id = %s AND l.status = 'redeemed'
+WHERE c.id = %s AND l.status = 'redeemed' AND NOT l.delta
   AND (l.period_start > c.period_start
        OR (l.period_start = c.period_start AND l.record_id {text_order} > c.record_id))
 ORDER BY l.period_start DESC, l.record_id {text_order} DESC

@@ -20,15 +20,15 @@ from billing.models import UsageFile, UsageRecord
 from billing.records import RecordIn
 
 ACCEPTED, DUPLICATE, CONFLICT = "accepted", "duplicate", "conflict"
-# 18 parameters a row on SQLite: 1,800 rows stay under its default limit of 32,766.
-CHUNK = 1800
+# 20 parameters a row on SQLite: 1,600 rows stay under its default limit of 32,766.
+CHUNK = 1600
 TABLE = UsageRecord._meta.db_table
 COLUMNS = (
     "provider_id, record_id, contract_number, contract_key, period_start, period_end, "
-    "start_date, end_date, sku, description, quantity, unit, amount, currency, corrects, "
-    "content_hash, received_at, usage_file_id, status, reconcile_run"
+    "start_date, end_date, sku, description, quantity, unit, amount, billed_cost, delta, "
+    "currency, corrects, content_hash, received_at, usage_file_id, status, reconcile_run"
 )
-ROW = "(" + ", ".join(["%s"] * 18) + ", 'pending', '')"
+ROW = "(" + ", ".join(["%s"] * 20) + ", 'pending', '')"
 STAGED = COLUMNS.removesuffix(", status, reconcile_run")
 # Per connection, created on first use; its rows live only as long as the transaction
 # (and are cleared after each chunk, for the next chunk of the same transaction).
@@ -158,6 +158,8 @@ def _rows(provider_id: int, chunk: list[RecordIn], usage_file_id) -> list[tuple]
             number(r.quantity, 24, 6),
             r.unit,
             number(r.amount, 16, 2),
+            number(r.amount if r.billed_cost is None else r.billed_cost, 24, 6),
+            r.delta,
             r.currency,
             r.corrects,
             r.content_hash,

@@ -4,20 +4,28 @@ A provider sends records as JSON objects (API) or CSV rows (usage files, plain o
 column names). `parse_records` checks each one and gives, per input position, either a
 valid `RecordIn` or a `RecordError` naming the field, in Chinese and English, so that the
 good records of a batch are kept when others are refused.
+
+FOCUS rows (`ChargeClass=Correction`) are deltas, as the FOCUS specification has them: a
+correction row that names the record it `corrects` carries the change to what that line
+billed, negative or positive (`delta`); one that names none is late usage, a new line.
+The platform's own `corrects` without `ChargeClass` keeps its corrected-total meaning.
+Amounts may have up to six places (FOCUS's precision); `amount` is the figure rounded
+towards zero to the fen, `billed_cost` the figure as sent.
 """
 
 import hashlib
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 import msgspec
 
 from vouchers.contract_numbers import number_key
-from vouchers.money import MAX_AMOUNT, MoneyError, yuan
+from vouchers.money import MAX_AMOUNT, round_down
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 MAX_QUANTITY = Decimal("999999999999999999.999999")  # DecimalField(24, 6)
+SIX_PLACES = Decimal("0.000001")
 LIMITS = {"record_id": 128, "contract_number": 128, "sku": 128, "unit": 32, "description": 500}
 TEXT_FIELDS = ("record_id", "contract_number", "sku", "description", "unit", "corrects")
 
@@ -36,6 +44,9 @@ class RecordIn(msgspec.Struct, frozen=True):
     unit: str = ""
     currency: str = "CNY"
     corrects: str = ""
+    # As sent, up to six places (None: the same as amount); see the module docstring.
+    billed_cost: Decimal | None = None
+    delta: bool = False
 
     @property
     def contract_key(self) -> str:
@@ -52,17 +63,21 @@ class RecordIn(msgspec.Struct, frozen=True):
     @property
     def content_hash(self) -> str:
         """What "same content" means: every field but record_id, times compared as instants."""
+        sent = self.amount if self.billed_cost in (None, self.amount) else self.billed_cost
         parts = (
             self.contract_number,
             self.period_start.timestamp(),
             self.period_end.timestamp(),
-            self.amount,
+            sent,
             self.quantity.normalize(),
             self.sku,
             self.description,
             self.unit,
             self.currency,
             self.corrects,
+            # Only a delta adds a part, so the hashes of records stored before deltas
+            # existed stay the same and their resends remain duplicates.
+            *(["delta"] if self.delta else []),
         )
         return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
 
@@ -101,13 +116,8 @@ def parse_record(item) -> RecordIn:
         raise _Invalid("record_id", "缺少记录编号", "record_id is required", "required")
     if not number_key(text["contract_number"]):
         raise _Invalid("contract_number", "缺少合同编号", "contract_number is required", "required")
-    if item.get("ChargeClass") == "Correction" and not text["corrects"]:
-        raise _Invalid(
-            "corrects",
-            "更正记录须注明所更正的记录编号",
-            "a correction must name the record_id it corrects",
-            "required",
-        )
+    # FOCUS: a correction naming its original is a delta; naming none, late usage.
+    delta = item.get("ChargeClass") == "Correction" and bool(text["corrects"])
     if text["corrects"] and text["corrects"] == text["record_id"]:
         raise _Invalid("corrects", "记录不能更正自身", "a record cannot correct itself")
     start = _instant(item, "period_start")
@@ -122,9 +132,12 @@ def parse_record(item) -> RecordIn:
     currency = _text(item, "currency") or ""
     if currency != "CNY":
         raise _Invalid("currency", "币种必须是 CNY", "currency must be CNY", "invalid_currency")
+    billed_cost = _amount(item, delta)
     return RecordIn(
-        amount=_amount(item),
-        quantity=_quantity(item),
+        amount=round_down(billed_cost),
+        billed_cost=billed_cost,
+        delta=delta,
+        quantity=_quantity(item, delta),
         period_start=start,
         period_end=end,
         currency=currency,
@@ -174,7 +187,7 @@ def _instant(item: dict, name: str) -> datetime:
     return parsed
 
 
-def _decimal(item: dict, name: str) -> Decimal:
+def _decimal(item: dict, name: str, signed: bool = False) -> Decimal:
     value = item.get(name)
     # A JSON number has already been through a float; only a string is exact.
     if not isinstance(value, str):
@@ -190,27 +203,37 @@ def _decimal(item: dict, name: str) -> Decimal:
         raise _Invalid(
             name, f"{name} 不是数字", f"{name} is not a number", "invalid_number"
         ) from None
-    if not number.is_finite() or number < 0:
+    if not number.is_finite() or (number < 0 and not signed):
         raise _Invalid(name, f"{name} 不能为负数", f"{name} must be zero or more", "out_of_range")
     return number
 
 
-def _amount(item: dict) -> Decimal:
-    number = _decimal(item, "amount")
-    try:
-        return yuan(number)
-    except MoneyError:
-        detail = "too large" if number > MAX_AMOUNT else "more than two decimal places"
+def _amount(item: dict, delta: bool) -> Decimal:
+    """The amount as sent: at most six places; negative only in a delta."""
+    number = _decimal(item, "amount", signed=True)
+    if number < 0 and not delta and item.get("ChargeClass") == "Correction":
         raise _Invalid(
-            "amount", "金额须为元，最多两位小数", f"amount in yuan is {detail}", "invalid_amount"
-        ) from None
+            "corrects",
+            "减少计费的更正须注明所更正的记录编号",
+            "a correction that lowers the bill must name the record_id it corrects",
+            "required",
+        )
+    if number < 0 and not delta:
+        raise _Invalid("amount", "amount 不能为负数", "amount must be zero or more", "out_of_range")
+    too_large = number.copy_abs() > MAX_AMOUNT
+    if too_large or number != number.quantize(SIX_PLACES, rounding=ROUND_DOWN):
+        detail = "too large" if too_large else "more than six decimal places"
+        raise _Invalid(
+            "amount", "金额须为元，最多六位小数", f"amount in yuan is {detail}", "invalid_amount"
+        )
+    return number
 
 
-def _quantity(item: dict) -> Decimal:
+def _quantity(item: dict, delta: bool) -> Decimal:
     if item.get("quantity") in (None, ""):
         return Decimal(0)
-    number = _decimal(item, "quantity")
-    if number > MAX_QUANTITY or number != number.quantize(Decimal("0.000001")):
+    number = _decimal(item, "quantity", signed=delta)
+    if number.copy_abs() > MAX_QUANTITY or number != number.quantize(SIX_PLACES):
         raise _Invalid(
             "quantity",
             "数量超出范围或超过六位小数",
@@ -249,6 +272,15 @@ def missing_columns(fields: list[str]) -> list[str]:
     return [name for name in REQUIRED_COLUMNS if name not in fields]
 
 
+# How the FOCUS specification's sample files print a null; in these fields it is empty.
+NULL_CELL = "(null)"
+FOCUS_FIELDS = {*FOCUS_COLUMNS.values(), "ChargeClass"}
+
+
 def csv_row(fields: list[str], row: list[str]) -> dict:
     """One CSV row as a raw record (FOCUS `ChargeClass` is checked by parse_record)."""
-    return {field: value for field, value in zip(fields, row, strict=False) if field}
+    return {
+        field: value
+        for field, value in zip(fields, row, strict=False)
+        if field and not (value == NULL_CELL and field in FOCUS_FIELDS)
+    }

@@ -37,6 +37,10 @@ class ReconciliationException(models.Model):
             "unknown_original",
             "更正的原记录不存在或未核销 / the corrected record is unknown or not redeemed",
         )
+        CORRECTION_BELOW_ZERO = (
+            "correction_below_zero",
+            "更正后的计费金额小于零 / the correction would bill less than nothing",
+        )
         CLAWBACK_NEEDED = (
             "clawback_needed",
             "更正须退回的补贴超过服务商已核销账户余额，需向服务商追回"

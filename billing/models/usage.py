@@ -76,7 +76,14 @@ class UsageRecord(models.Model):
     description = models.CharField(max_length=500, blank=True)
     quantity = models.DecimalField(max_digits=24, decimal_places=6, default=0)
     unit = models.CharField(max_length=32, blank=True)
+    # Billed, in fen: the amount sent, rounded towards zero to the fen when it had more
+    # places (FOCUS sends up to six), so rate x amount never exceeds rate x what was sent.
     amount = MoneyField()
+    # The amount exactly as sent (up to six places), for the trace back to the bill.
+    billed_cost = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    # A FOCUS correction (ChargeClass=Correction naming what it `corrects`): `amount` is
+    # the change to what was billed, possibly negative, not the corrected total.
+    delta = models.BooleanField(default=False)
     currency = models.CharField(max_length=3, default="CNY")
     corrects = models.CharField(max_length=128, blank=True)
     content_hash = models.CharField(max_length=64)
@@ -114,7 +121,10 @@ class UsageRecord(models.Model):
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["provider", "record_id"], name="usage_record_once"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="usage_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) | Q(delta=True, corrects__gt=""),
+                name="usage_amount_not_negative",
+            ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")), name="usage_period_ordered"
             ),

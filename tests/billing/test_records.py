@@ -41,7 +41,7 @@ def test_a_valid_record_parses_with_its_local_service_days():
         ({"period_end": "yesterday"}, "period_end", "invalid_time"),
         ({"period_end": "2024-06-09T00:00:00+08:00"}, "period_end", "out_of_range"),
         ({"amount": "-0.01"}, "amount", "out_of_range"),
-        ({"amount": "1.005"}, "amount", "invalid_amount"),
+        ({"amount": "1.0000005"}, "amount", "invalid_amount"),
         ({"amount": 12.5}, "amount", "invalid_type"),
         ({"amount": "100000000000000"}, "amount", "invalid_amount"),
         ({"amount": "abc"}, "amount", "invalid_number"),
@@ -51,7 +51,7 @@ def test_a_valid_record_parses_with_its_local_service_days():
         ({"sku": "s" * 129}, "sku", "too_long"),
         ({"unit": 5}, "unit", "invalid_type"),
         ({"description": "d" * 501}, "description", "too_long"),
-        ({"ChargeClass": "Correction"}, "corrects", "required"),
+        ({"ChargeClass": "Correction", "amount": "-1"}, "corrects", "required"),
     ],
 )
 def test_it_refuses_a_bad_field_naming_it_in_both_languages(fields, field, code):

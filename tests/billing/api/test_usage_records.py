@@ -155,7 +155,7 @@ def test_a_body_of_another_type_is_unsupported(api, contract):
         ({"period_end": "2024-06-09T00:00:00+08:00"}, "period_end", "out_of_range"),
         ({"amount": "-0.01"}, "amount", "out_of_range"),
         ({"amount": 12.5}, "amount", "invalid_type"),
-        ({"amount": "12.345"}, "amount", "invalid_amount"),
+        ({"amount": "12.3456789"}, "amount", "invalid_amount"),
         ({"amount": "twelve"}, "amount", "invalid_number"),
         ({"quantity": "-1"}, "quantity", "out_of_range"),
         ({"currency": "USD"}, "currency", "invalid_currency"),
