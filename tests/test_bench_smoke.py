@@ -99,6 +99,7 @@ def test_its_report_replaces_its_own_section_and_keeps_the_history(tmp_path):
         "authority_pages",
         "backlog",
         "billing_world",
+        "ledger_trace",
         "ingest",
         "portal_pages",
         "public_board",
