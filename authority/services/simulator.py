@@ -200,7 +200,8 @@ def _weeks(simulation: Simulation, applications: list[Application]) -> Decimal |
     if not filed_at or simulation.total_entitlement <= 0:
         return None
     span = max(max(filed_at) - min(filed_at), timedelta(weeks=1))
-    weekly = simulation.total_entitlement / to_decimal(span.total_seconds()) * 7 * 24 * 3600
+    weeks_filing = to_decimal(span // timedelta(seconds=1)) / (7 * 24 * 3600)
+    weekly = simulation.total_entitlement / weeks_filing
     # Weeks, not money: one place is what a reader plans with.
     return (simulation.budget / weekly).quantize(Decimal("0.1"))
 
