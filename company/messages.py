@@ -48,6 +48,7 @@ ACTION_NAMES = {
     "claim.approved": ("报销批准", "claim approved"),
     "claim.returned": ("报销退回补正", "claim returned for correction"),
     "claim.rejected": ("报销驳回", "claim rejected"),
+    "claim.paid": ("报销已付款", "claim paid"),
 }
 
 
