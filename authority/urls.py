@@ -4,6 +4,7 @@ from authority.views import (
     applications,
     audit,
     claims,
+    dashboard,
     dishonesty,
     home,
     ledger,
@@ -19,6 +20,7 @@ app_name = "authority"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("dashboard/", dashboard.dashboard_view, name="dashboard"),
     path("programmes/", include("authority.programme_urls")),
     path("two-factor/", two_factor.verify, name="verify"),
     path("two-factor/enrol/", two_factor.enrol, name="enrol"),

@@ -1,0 +1,56 @@
+// The dashboard's burn-down (the CSP forbids inline script: the data comes from a
+// json_script element named by data-burndown). Data: {actual: [[iso date, "amount"], ...],
+// forecast: [[today, "amount"], [day of exhaustion, "0.00"]] or [], names: {actual,
+// forecast}, assumption}. Amounts travel as exact strings; Number() is for drawing only,
+// the page prints the exact figures.
+(function () {
+  "use strict";
+
+  function points(pairs) {
+    return pairs.map(function (pair) { return [pair[0], Number(pair[1])]; });
+  }
+
+  function option(data, width) {
+    return {
+      title: {
+        text: "",
+        subtext: data.assumption,
+        left: 0,
+        top: 0,
+        subtextStyle: { color: "#495057", fontSize: 12, width: Math.max(width - 16, 200), overflow: "break" }
+      },
+      tooltip: { trigger: "axis" },
+      legend: { top: 40, left: 0 },
+      grid: { left: 8, right: 16, bottom: 8, top: 80, containLabel: true },
+      xAxis: { type: "time" },
+      yAxis: { type: "value", min: 0 },
+      series: [
+        { type: "line", name: data.names.actual, data: points(data.actual), step: "end", showSymbol: false },
+        {
+          type: "line",
+          name: data.names.forecast,
+          data: points(data.forecast),
+          lineStyle: { type: "dashed" },
+          showSymbol: true
+        }
+      ]
+    };
+  }
+
+  function draw() {
+    if (!window.echarts) {
+      return;
+    }
+    document.querySelectorAll("[data-burndown]").forEach(function (element) {
+      var source = document.getElementById(element.getAttribute("data-burndown"));
+      if (!source) {
+        return;
+      }
+      var chart = window.echarts.getInstanceByDom(element) || window.echarts.init(element);
+      chart.setOption(option(JSON.parse(source.textContent), element.clientWidth));
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", draw);
+})();
