@@ -60,6 +60,8 @@ AUTHORITY_STAFF = (
     ("reviewer1", Role.REVIEWER),
     ("reviewer2", Role.REVIEWER),
     ("finance", Role.FINANCE_OFFICER),
+    # A second finance officer: a payment batch is approved by one who did not prepare it.
+    ("finance2", Role.FINANCE_OFFICER),
 )
 
 
