@@ -8,14 +8,21 @@ from vouchers.models import Contract, Voucher
 
 
 def voucher_for_provider(provider, code: str) -> Voucher:
+    """A test key calls as its provider's sandbox (api/services/sandbox.py): a sandbox
+    provider sees sandbox vouchers only and a real one real vouchers only, even if a
+    voucher were bound to the wrong provider (the database refuses that too)."""
     voucher = (
         Voucher.objects.select_related("entity", "programme", "contract")
-        .filter(provider=provider, code=code)
+        .filter(provider=provider, code=code, programme__is_sandbox=is_sandbox(provider))
         .first()
     )
     if voucher is None:
         raise Http404("no such voucher")
     return voucher
+
+
+def is_sandbox(provider) -> bool:
+    return provider.sandbox_of_id is not None
 
 
 def contracts_for_provider(provider):

@@ -1,4 +1,6 @@
 """API keys: created (shown once), looked up by prefix and compared by hash, revoked.
+Live keys (`vk_...`) act on the provider's real objects, test keys (`sk_test_...`) on its
+sandbox only (api/services/sandbox.py).
 
 Issuing, revoking and rotating take `by`: a user must hold `api.manage_keys` on the
 provider (its own staff; a superuser without that membership is refused). `by=None` is
@@ -17,11 +19,13 @@ from django.utils import timezone
 from accounts.models import Provider
 from accounts.permissions import require
 from api.models import LIVE_KEYS_PER_PROVIDER, ApiKey, SigningSettings
+from api.services import sandbox
 from audit import actions
 from audit import services as audit
 from config.errors import DomainError
 
 KEY_START = "vk_"
+TEST_KEY_START = "sk_test_"
 PREFIX_CHARS = 8
 # last_used_at is written at most this often per key, not on every request.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -36,30 +40,43 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _start_of(test: bool) -> str:
+    return TEST_KEY_START if test else KEY_START
+
+
 def _prefix_of(raw: str) -> str:
-    return raw[: len(KEY_START) + PREFIX_CHARS]
+    return raw[: len(_start_of(raw.startswith(TEST_KEY_START))) + PREFIX_CHARS]
 
 
-def create_key(*, provider: Provider, by, name: str = "") -> tuple[ApiKey, str]:
-    """A new live key and its plain text, which is never stored and cannot be shown again."""
+def create_key(*, provider: Provider, by, name: str = "", test: bool = False) -> tuple[ApiKey, str]:
+    """A new key and its plain text, which is never stored and cannot be shown again.
+    A test key (`test=True`) acts on the provider's sandbox only, made with the first one
+    (api/services/sandbox.py); live and test keys count apart."""
     _check(by, provider)
     with transaction.atomic():
         # The provider's row lock serialises key creation: two at once cannot both see
-        # one live key and make three.
+        # one live key and make three (nor make two sandboxes).
         Provider.objects.select_for_update().get(pk=provider.pk)
-        live = ApiKey.objects.filter(provider=provider, revoked_at=None).count()
-        if live >= LIVE_KEYS_PER_PROVIDER:
+        unrevoked = ApiKey.objects.filter(provider=provider, revoked_at=None, is_test=test)
+        if unrevoked.count() >= LIVE_KEYS_PER_PROVIDER:
             raise DomainError(
                 "provider",
                 f"每个服务商最多 {LIVE_KEYS_PER_PROVIDER} 个有效密钥，请先撤销旧密钥",
                 f"a provider has at most {LIVE_KEYS_PER_PROVIDER} live keys: revoke one first",
                 code="too_many_keys",
             )
-        raw = KEY_START + secrets.token_hex(PREFIX_CHARS // 2) + "_" + secrets.token_urlsafe(32)
+        if test:
+            sandbox.ensure_sandbox(provider)
+        raw = _start_of(test) + secrets.token_hex(PREFIX_CHARS // 2) + "_"
+        raw += secrets.token_urlsafe(32)
         key = ApiKey.objects.create(
-            provider=provider, name=name, prefix=_prefix_of(raw), key_hash=_hash(raw), created_by=by
-        )
-        audit.record(actor=by, action=actions.API_KEY_CREATE, obj=key, after={"prefix": key.prefix})
+            provider=provider, name=name, prefix=_prefix_of(raw), key_hash=_hash(raw),
+            created_by=by, is_test=test,
+        )  # fmt: skip
+        audit.record(
+            actor=by, action=actions.API_KEY_CREATE, obj=key,
+            after={"prefix": key.prefix, "test": test},
+        )  # fmt: skip
     return key, raw
 
 
@@ -79,10 +96,10 @@ def revoke_key(*, key: ApiKey, by) -> ApiKey:
 
 def live_key(raw: str) -> ApiKey | None:
     """The live key whose plain text is `raw`, or None (unknown, wrong or revoked)."""
-    if not (raw.startswith(KEY_START) and raw.isascii() and raw.isprintable()):
+    if not (raw.startswith((KEY_START, TEST_KEY_START)) and raw.isascii() and raw.isprintable()):
         return None
-    # One query for the key, its provider and the provider's signing settings.
-    keys = ApiKey.objects.select_related("provider__signing")
+    # One query for the key, its provider, the provider's signing settings and sandbox.
+    keys = ApiKey.objects.select_related("provider__signing", "provider__sandbox")
     key = keys.filter(prefix=_prefix_of(raw)).first()
     if key is None or not hmac.compare_digest(key.key_hash, _hash(raw)):
         return None

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from api import schema
 from api.authentication import invalid_signature, verify_once
 from api.batch import MAX_BATCH_BYTES, ingest_batch
+from api.services import sandbox
 from api.services.idempotency import first_answer, request_hash
 from api.signing import SignatureError
 from api.uploads import upload_chunks
@@ -140,6 +141,9 @@ class UsageRecords(ProviderView):
             fingerprint=request_hash(b"POST", request.path.encode(), body),
             run=lambda: ingest_batch(provider=self.provider, body=body),
         )
+        if request.user.is_test:
+            # The sandbox reconciles at once, so a first record's subsidy reads back now.
+            sandbox.reconcile_now(self.provider)
         response = HttpResponse(answer, status=status, content_type="application/json")
         if replayed:
             response["Idempotent-Replayed"] = "true"
@@ -184,7 +188,9 @@ class UsageFiles(ProviderView):
         signature = getattr(request, "body_signature", None)
         with transaction.atomic():
             chunks, name = upload_chunks(request, signature)
-            usage_file = store_upload(provider=self.provider, chunks=chunks, original_name=name)
+            usage_file = store_upload(
+                provider=self.provider, chunks=chunks, original_name=name, by=request.user
+            )
             if signature is not None:
                 _verify_or_discard(signature, usage_file)
             transaction.on_commit(lambda: process_usage_file.delay(usage_file.pk))
