@@ -98,3 +98,20 @@ def paid_at(settlement: Settlement) -> datetime | None:
     """When the payment was recorded (its step in the approvals trail), if it was."""
     step = next((s for s in settlement.approvals if s.get("step") == "pay"), None)
     return datetime.fromisoformat(step["at"]) if step else None
+
+
+def payment_of(*, settlement: Settlement) -> dict:
+    """What the statement pays: its subsidy less the claw-back offset taken when it was
+    approved, and, once its payment batch paid it, the bank reference and day."""
+    line = (
+        settlement.payment_lines.filter(live=True)
+        .exclude(bank_reference="")
+        .values("bank_reference", "paid_on")
+        .first()
+    )
+    return {
+        "offset": settlement.offset,
+        "net": settlement.total_subsidy - settlement.offset,
+        "reference": line["bank_reference"] if line else "",
+        "paid_on": line["paid_on"] if line else None,
+    }

@@ -57,6 +57,7 @@ def statement(request, pk):
         "statement": found,
         "lines": selectors.statement_by_voucher(settlement=found),
         "paid_at": selectors.paid_at(found),
+        "payment": selectors.payment_of(settlement=found),
     }
     return render(request, "provider/statement.html", context)
 
