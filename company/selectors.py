@@ -30,7 +30,8 @@ def open_programmes():
         programme=OuterRef("pk"), kind=LedgerAccount.Kind.AVAILABLE
     ).values("balance")[:1]
     return (
-        Programme.objects.filter(
+        Programme.objects.real()
+        .filter(
             status=Programme.Status.PUBLISHED,
             applications_close__gte=timezone.localdate(),
         )

@@ -29,7 +29,7 @@ class ProgrammeForm(forms.ModelForm):
     )
     providers = forms.ModelMultipleChoiceField(
         label=_("Designated providers"),
-        queryset=Provider.objects.order_by("name"),
+        queryset=Provider.objects.real().order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -60,9 +60,9 @@ class ProgrammeForm(forms.ModelForm):
     def __init__(self, *args, provider_search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if provider_search:
-            self.fields["providers"].queryset = Provider.objects.filter(
-                name__icontains=provider_search
-            ).order_by("name")
+            self.fields["providers"].queryset = (
+                Provider.objects.real().filter(name__icontains=provider_search).order_by("name")
+            )
 
     def _post_clean(self):
         """The model's own checks (budget, window, caps) run in the service, which

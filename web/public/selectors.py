@@ -19,7 +19,9 @@ ZERO = Value(0, output_field=DecimalField(max_digits=16, decimal_places=2))
 
 
 def public_programmes() -> QuerySet:
-    return Programme.objects.filter(status__in=VISIBLE_PROGRAMMES).select_related("authority")
+    return (
+        Programme.objects.real().filter(status__in=VISIBLE_PROGRAMMES).select_related("authority")
+    )
 
 
 def public_programme(code: str) -> Programme:

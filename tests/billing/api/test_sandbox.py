@@ -10,12 +10,15 @@ from django.db import IntegrityError, transaction
 
 from api.services.keys import create_key, revoke_key
 from api.services.sandbox import sandbox_of
+from authority.builder.forms import ProgrammeForm
 from billing.models import Settlement, UsageFile, UsageRecord
 from billing.reconcile import reconcile
 from billing.settlements import build_settlements
+from company.selectors import open_programmes
 from tests.billing.api.helpers import client_with, error_of, record
 from vouchers.models import LedgerAccount, Programme, Voucher
 from vouchers.services import ledger_check
+from web.public.selectors import public_programmes
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +187,11 @@ def test_create_provider_key_makes_a_test_key_and_names_the_sandbox_vouchers(cen
     assert "sk_test_" in out
     for voucher in Voucher.objects.filter(provider=sandbox_of(centre)):
         assert voucher.code in out and voucher.contract.number in out
+
+
+def test_sandbox_programmes_and_providers_are_in_no_real_list(sandbox, programme, centre):
+    assert list(public_programmes()) == [programme]
+    assert list(open_programmes()) == [programme]
+    offered = ProgrammeForm().fields["providers"].queryset
+    assert list(offered) == [centre]
+    assert list(ProgrammeForm(provider_search="沙箱").fields["providers"].queryset) == []
