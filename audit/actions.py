@@ -105,6 +105,10 @@ CLAIM_REJECTED = "claim.rejected"
 WEBHOOK_CREATE = "webhook_endpoint.create"
 WEBHOOK_DISABLE = "webhook_endpoint.disable"
 WEBHOOK_ENABLE = "webhook_endpoint.enable"
+WEBHOOK_ROTATE = "webhook_endpoint.rotate_secret"
+WEBHOOK_REDELIVER = "webhook_delivery.redeliver"
+# A usage file received, through the portal (its user) or the API (no user: the key).
+USAGE_FILE_UPLOAD = "usage_file.upload"
 # A claim paid by a payment batch (payable -> paid).
 CLAIM_PAID = "claim.paid"
 

@@ -20,6 +20,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit import actions
+from audit import services as audit
 from billing.ingest import CONFLICT, analyze_after_load, ingest_records
 from billing.models import UsageFile
 from billing.records import csv_columns, csv_row, missing_columns, parse_records
@@ -28,20 +30,33 @@ CHUNK = 5000
 MAX_ERRORS = 1000
 
 
-def store_upload(*, provider, chunks, original_name: str = "") -> UsageFile:
+def store_upload(*, provider, chunks, original_name: str = "", by=None) -> UsageFile:
     """Write the uploaded bytes (an iterable of chunks) under USAGE_FILE_ROOT and queue
-    the file. The caller enqueues `billing.tasks.process_usage_file` after commit."""
+    the file, audited with who sent it: `by` is the portal's user or the API's client
+    (its key), None for the platform's own (demo, bench). The caller enqueues
+    `billing.tasks.process_usage_file` after commit."""
     relative = (
         Path(f"p{provider.pk}") / timezone.now().strftime("%Y/%m") / f"{uuid.uuid4().hex}.csv"
     )
     target = Path(settings.USAGE_FILE_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
     with open(target, "wb") as out:
         for chunk in chunks:
-            out.write(chunk)
-    return UsageFile.objects.create(
+            size += out.write(chunk)
+    stored = UsageFile.objects.create(
         provider=provider, path=str(relative), original_name=original_name[:200]
     )
+    key = getattr(getattr(by, "key", None), "prefix", None)
+    after = {"name": stored.original_name, "bytes": size, "via": _via(by, key)}
+    audit.record(actor=by, action=actions.USAGE_FILE_UPLOAD, obj=stored, after=after)
+    return stored
+
+
+def _via(by, key) -> str:
+    if key:
+        return f"api:{key}"
+    return "portal" if by else "platform"
 
 
 def process_usage_file(*, usage_file: UsageFile) -> UsageFile:

@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from webhooks.events import TYPES
+
 
 class KeyForm(forms.Form):
     name = forms.CharField(
@@ -81,3 +83,19 @@ class UsageFileForm(forms.Form):
                 params={"limit": limit},
             )
         return sent
+
+
+class EndpointForm(forms.Form):
+    url = forms.CharField(
+        label=_("URL"),
+        max_length=500,
+        help_text=_("HTTPS, reachable from the internet; each delivery is POSTed to it, signed."),
+        widget=forms.URLInput(attrs={"placeholder": "https://example.com/hooks/vouchers"}),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events"),
+        required=False,
+        choices=[(name, name) for name in TYPES],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every event, including ones added later."),
+    )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from payments import views as payments
-from provider.views import contracts, home, keys, statements, usage
+from provider.views import contracts, home, keys, statements, usage, webhooks
 
 app_name = "provider"
 
@@ -18,6 +18,13 @@ urlpatterns = [
     path("usage-files/<int:pk>/", usage.usage_file, name="usage_file"),
     path("usage-files/<int:pk>/errors.csv", usage.errors_csv, name="usage_file_errors"),
     path("exceptions/", statements.exceptions, name="exceptions"),
+    path("webhooks/", webhooks.endpoints, name="webhooks"),
+    path("webhooks/create/", webhooks.create, name="create_webhook"),
+    path("webhooks/<int:pk>/", webhooks.endpoint, name="webhook"),
+    path("webhooks/<int:pk>/disable/", webhooks.disable, name="disable_webhook"),
+    path("webhooks/<int:pk>/enable/", webhooks.enable, name="enable_webhook"),
+    path("webhooks/<int:pk>/rotate/", webhooks.rotate, name="rotate_webhook_secret"),
+    path("webhooks/deliveries/<int:pk>/redeliver/", webhooks.redeliver, name="redeliver"),
     path("statements/", statements.statements, name="statements"),
     path("bank-details/", payments.provider_bank_details, name="bank_details"),
     path("bank-details/change/", payments.provider_change_bank_details, name="change_bank_details"),

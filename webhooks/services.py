@@ -99,13 +99,29 @@ def enable_endpoint(*, endpoint: Endpoint, by) -> Endpoint:
     return endpoint
 
 
+def rotate_secret(*, endpoint: Endpoint, by) -> Endpoint:
+    """A new signing secret, in force at once (shown once by the caller); audited
+    without the secret."""
+    require(by, "api.manage_keys", endpoint.provider)
+    with transaction.atomic():
+        Endpoint.objects.filter(pk=endpoint.pk).update(
+            secret=SECRET_START + secrets.token_urlsafe(32)
+        )
+        audit.record(actor=by, action=actions.WEBHOOK_ROTATE, obj=endpoint)
+    endpoint.refresh_from_db()
+    return endpoint
+
+
 def redeliver(*, delivery: Delivery, by) -> Delivery:
     """Send again now, whatever its status; the attempts go on counting."""
     require(by, "api.manage_keys", delivery.endpoint.provider)
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=Delivery.Status.PENDING, next_attempt_at=timezone.now()
-    )
-    transaction.on_commit(lambda: _queue(delivery.pk))
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.PENDING, next_attempt_at=timezone.now()
+        )
+        before = {"status": delivery.status, "attempts": delivery.attempts}
+        audit.record(actor=by, action=actions.WEBHOOK_REDELIVER, obj=delivery, before=before)
+        transaction.on_commit(lambda: _queue(delivery.pk))
     delivery.refresh_from_db()
     return delivery
 

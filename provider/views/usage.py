@@ -41,7 +41,10 @@ def _upload(request):
     sent = form.cleaned_data["file"]
     with transaction.atomic():
         stored = store_upload(
-            provider=request.provider, chunks=sent.chunks(), original_name=sent.name
+            provider=request.provider,
+            chunks=sent.chunks(),
+            original_name=sent.name,
+            by=request.user,
         )
         transaction.on_commit(lambda: process_usage_file.delay(stored.pk))
     return redirect("provider:usage_file", pk=stored.pk)

@@ -139,7 +139,7 @@ CSV = (
 
 
 def test_an_uploaded_file_is_processed_and_its_row_errors_downloaded_escaped(
-    as_erin, world, django_capture_on_commit_callbacks
+    as_erin, world, centre_engineer, django_capture_on_commit_callbacks
 ):
     upload = SimpleUploadedFile("june.csv", CSV.encode(), content_type="text/csv")
     with django_capture_on_commit_callbacks(execute=True):
@@ -153,6 +153,12 @@ def test_an_uploaded_file_is_processed_and_its_row_errors_downloaded_escaped(
     errors = as_erin.get(f"/provider/usage-files/{usage_file.pk}/errors.csv").content.decode()
     assert errors.splitlines()[0] == "row,field,code,message"
     assert errors.splitlines()[1].startswith("3,amount,")
+    [event] = AuditEvent.objects.filter(action="usage_file.upload")
+    assert (event.object_id, event.actor, event.after["via"]) == (
+        str(usage_file.pk),
+        centre_engineer,
+        "portal",
+    )
 
 
 def test_a_queued_file_keeps_polling(as_erin, centre):

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from audit.models import AuditEvent
 from billing.models import UsageFile, UsageRecord
 from config import settings as project_settings
 from tests.billing.api.helpers import error_of
@@ -134,3 +135,12 @@ def test_another_providers_file_is_not_found(api, rival_api, contract):
 
 def test_an_unknown_file_is_not_found(api):
     assert api.get(f"{URL}/999999").status_code == 404
+
+
+def test_an_upload_is_audited_with_the_key_that_sent_it(api, contract, processed):
+    with processed():
+        sent = upload(api, "\n".join([HEADER, row("f-1", contract.number)])).json()
+
+    [event] = AuditEvent.objects.filter(action="usage_file.upload")
+    assert (event.object_id, event.actor) == (str(sent["id"]), None)
+    assert event.after["via"].startswith("api:vk_") and event.after["bytes"] > 0
