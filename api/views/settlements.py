@@ -1,5 +1,5 @@
-"""GET /api/v1/settlements and /api/v1/settlements/{id}: the provider's monthly
-statements, as JSON or, with `Accept: text/csv`, as CSV (list: one row per statement;
+"""GET /api/v1/settlements and /api/v1/settlements/{id}: the provider's statements
+(one per programme and settlement period: a month, or a quarter), as JSON or, with `Accept: text/csv`, as CSV (list: one row per statement;
 detail: one row per line)."""
 
 import io
@@ -55,7 +55,9 @@ class LineOutput(serializers.Serializer):
 class SettlementOutput(serializers.Serializer):
     id = serializers.IntegerField()
     programme = serializers.CharField(source="programme.code")
-    period = serializers.CharField(help_text="YYYY-MM")
+    period = serializers.CharField(
+        help_text="YYYY-MM, or YYYY-Qn for a programme settled quarterly (e.g. 2024-Q3)"
+    )
     status = serializers.ChoiceField(choices=Settlement.Status.values)
     total_billed = Money()
     total_subsidy = Money()
@@ -112,9 +114,11 @@ class SettlementList(ProviderView):
         examples=[OpenApiExample("A draft statement", value=EXAMPLE, response_only=True)],
     )
     def get(self, request):
-        """Your monthly settlement statements, newest first, one per programme and month.
+        """Your settlement statements, newest first, one per programme and settlement
+        period: a month (`2024-06`), or a quarter (`2024-Q3`) for a programme settled
+        quarterly.
 
-        A statement is built on the 2nd of each month for the month before (the
+        A statement is built on the 2nd of the month after its period ends (the
         `statement.ready` webhook), from the records reconciled in it; `status` goes
         `draft` -> `approved` -> `paid` (the `statement.paid` webhook).
         Send `Accept: text/csv` for a summary table instead of JSON."""
