@@ -120,17 +120,6 @@ def get_statement_for_user(request, pk):
     return get_object_or_404(statements_of(request).select_related(*related), pk=pk)
 
 
-def statements_of(request):
-    from billing.models import Settlement
-
-    return Settlement.objects.filter(programme__authority_id__in=request.authority_ids)
-
-
-def get_statement_for_user(request, pk):
-    related = ("programme", "provider", "approved_by")
-    return get_object_or_404(statements_of(request).select_related(*related), pk=pk)
-
-
 def get_declaration_for_user(request, pk):
     """A declaration is visible to an officer once its entity applied to their programmes."""
     from accounts.models import EntityDeclaration

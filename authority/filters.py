@@ -13,7 +13,6 @@ from accounts.models import Provider
 from audit.models import AuditEvent
 from authority.models import ApplicationWarning
 from billing.models import Settlement
-from billing.models import Settlement
 from company.models import Claim
 from vouchers.models import Application, Programme, Voucher
 from vouchers.services import codes
@@ -40,22 +39,6 @@ class ScopedFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value.strip()})
         return queryset.filter(condition)
-
-
-class StatementFilter(ScopedFilterSet):
-    """Provider statements: by programme, period (a month, a quarter, or a year's
-    beginning), status and provider."""
-
-    period = django_filters.CharFilter(
-        label=_("Period (2024-06, 2024-Q3 or 2024)"), lookup_expr="startswith"
-    )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Settlement.Status.choices)
-    provider = django_filters.ModelChoiceFilter(label=_("Provider"), queryset=own_providers)
-    search_fields = ("provider__name",)
-
-    class Meta:
-        model = Settlement
-        fields = ["programme", "period", "status", "provider"]
 
 
 class StatementFilter(ScopedFilterSet):
