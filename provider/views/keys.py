@@ -1,4 +1,5 @@
-"""API keys (list, create shown once, revoke; two live keys for a rotation) and the
+"""API keys (list, create shown once, revoke; two live keys for a rotation; test keys for
+the sandbox, api/services/sandbox.py, with its vouchers listed) and the
 request-signing secret (switch, rotate shown once). Every action goes through
 api/services/keys.py, which checks `api.manage_keys` and audits; the page asks for the
 password again first."""
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from api.models import LIVE_KEYS_PER_PROVIDER, ApiKey, SigningSettings
 from api.services import keys as key_service
+from api.services import sandbox
 from company.errors import pick
 from company.views.common import run_service
 from config.errors import DomainError
@@ -18,17 +20,23 @@ from provider.forms import KeyForm, SigningForm
 from provider.views.common import shown_once
 from web.auth import recent_login_required
 
+TEST = "test"
 
-def _context(request, key_form=None) -> dict:
+
+def _context(request, key_form=None, test_form=None) -> dict:
     rows = ApiKey.objects.filter(provider=request.provider).order_by("revoked_at", "-pk")
     signing = SigningSettings.objects.filter(provider=request.provider).first()
-    live = sum(1 for key in rows if key.is_live)
+    live = sum(1 for key in rows if key.is_live and not key.is_test)
+    live_test = sum(1 for key in rows if key.is_live and key.is_test)
     return {
         "keys": rows,
         "live": live,
         "can_create": live < LIVE_KEYS_PER_PROVIDER,
+        "can_create_test": live_test < LIVE_KEYS_PER_PROVIDER,
         "max_live": LIVE_KEYS_PER_PROVIDER,
         "key_form": key_form or KeyForm(),
+        "test_form": test_form or KeyForm(prefix=TEST),
+        "sandbox_vouchers": sandbox.sandbox_vouchers(request.provider),
         "signing": signing,
         "signing_form": SigningForm(
             initial={"required": bool(signing and signing.signing_required)}
@@ -45,17 +53,25 @@ def keys(request):
 @recent_login_required
 @require_POST
 def create(request):
-    form = KeyForm(request.POST)
+    """A live key, or with `kind=test` a test key for the sandbox (made with the first)."""
+    test = request.POST.get("kind") == TEST
+    form = KeyForm(request.POST, prefix=TEST if test else None)
     if form.is_valid():
         name = form.cleaned_data["name"]
         made = run_service(
             form,
-            lambda: key_service.create_key(provider=request.provider, by=request.user, name=name),
+            lambda: key_service.create_key(
+                provider=request.provider, by=request.user, name=name, test=test
+            ),
         )
         if made:
             key, raw = made
-            return shown_once(request, "provider/secret_shown.html", {"key": key, "secret": raw})
-    return render(request, "provider/keys.html", _context(request, form), status=400)
+            context = {"key": key, "secret": raw}
+            if test:
+                context["sandbox_vouchers"] = sandbox.sandbox_vouchers(request.provider)
+            return shown_once(request, "provider/secret_shown.html", context)
+    forms = {"test_form": form} if test else {"key_form": form}
+    return render(request, "provider/keys.html", _context(request, **forms), status=400)
 
 
 @provider_view
