@@ -151,9 +151,11 @@ def build_ended_settlements(*, today: date | None = None) -> list[dict]:
 
 
 def _locked(settlement: Settlement, status: str) -> Settlement:
-    settlement = (
-        Settlement.objects.select_for_update().select_related("programme").get(pk=settlement.pk)
-    )
+    # The statement's row only (`of`): a FOR UPDATE of the programme row would deadlock
+    # with any money move of the programme, whose ledger entries' (deferred) foreign keys
+    # take a key-share lock on it at commit (e.g. a claw-back repayment, recovery/).
+    rows = Settlement.objects.select_for_update(of=("self",)).select_related("programme")
+    settlement = rows.get(pk=settlement.pk)
     if settlement.status != status:
         raise DomainError(
             "status", f"结算单状态为 {settlement.status}", f"the statement is {settlement.status}, not {status}",

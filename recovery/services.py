@@ -264,11 +264,9 @@ def confirm_write_off(*, write_off: WriteOff, by) -> WriteOff:
 
 
 def _locked_receivable(receivable: LedgerAccount, amount: Decimal) -> LedgerAccount:
-    receivable = (
-        LedgerAccount.objects.select_for_update()
-        .select_related("programme")
-        .get(pk=receivable.pk, kind=Kind.RECEIVABLE)
-    )
+    # The receivable's row only (`of`): the programme row joined for its name is hot.
+    locked = LedgerAccount.objects.select_for_update(of=("self",)).select_related("programme")
+    receivable = locked.get(pk=receivable.pk, kind=Kind.RECEIVABLE)
     if amount > receivable.balance:
         raise DomainError(
             "amount",
