@@ -15,6 +15,13 @@ def date_input():
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """One Bootstrap `.form-check` row per choice (Django's own lists the inputs inside
+    their labels, which the site's styles squeeze into a one-character column)."""
+
+    template_name = "authority/widgets/checkbox_list.html"
+
+
 class PercentField(forms.CharField):
     """`50`, `50%` or `0.5`: one half (vouchers.money.parse_rate decides)."""
 

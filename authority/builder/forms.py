@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Provider
-from authority.builder.fields import PercentField, date_input
+from authority.builder.fields import CheckboxList, PercentField, date_input
 from authority.builder.rule_forms import LabelledChoices
 from vouchers.models import Programme
 from vouchers.rules.schema import ENTITY_KINDS
@@ -25,13 +25,13 @@ class ProgrammeForm(forms.ModelForm):
     voucher_kinds = forms.MultipleChoiceField(
         label=_("Voucher kinds"),
         choices=Programme.VoucherKind.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList(),
     )
     providers = forms.ModelMultipleChoiceField(
         label=_("Designated providers"),
         queryset=Provider.objects.real().order_by("name"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList(),
     )
 
     class Meta:

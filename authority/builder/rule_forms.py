@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts import industries
-from authority.builder.fields import CodeListField, date_input
+from authority.builder.fields import CheckboxList, CodeListField, date_input
 from vouchers.models.fields import MoneyFormField
 from vouchers.rules.schema import ENTITY_KINDS, PARAMS
 from vouchers.rules.wording import label
@@ -32,7 +32,7 @@ def _checkboxes(values, text):
         label=text,
         required=False,
         choices=LabelledChoices(values),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList(),
     )
 
 
