@@ -137,6 +137,7 @@ def _reconcile_chunk(
         outcome.records_redeemed += posted.records
         outcome.exceptions += posted.exceptions
         outcome.subsidy += posted.subsidy
+    _count_prices(voucher_ids, run)
     return voucher_ids[-1]
 
 
@@ -303,30 +304,62 @@ def _flag_unmatched(outcome: Outcome) -> None:
         _open_exceptions(cursor, run, now, None)
 
 
-# The provider's usual unit price per SKU: the median of amount / quantity over its
-# priced records (pending or redeemed), by a portable window-function median.
-REFRESH_SKU_PRICES = """
-INSERT INTO billing_skuprice (provider_id, sku, median_unit_price, samples)
-SELECT provider_id, sku, AVG(unit_price), MAX(n) FROM (
-    SELECT provider_id, sku, amount / quantity AS unit_price,
-           ROW_NUMBER() OVER (PARTITION BY provider_id, sku ORDER BY amount / quantity) AS k,
-           COUNT(*) OVER (PARTITION BY provider_id, sku) AS n
-    FROM billing_usagerecord
-    WHERE quantity > 0 AND corrects = '' AND status IN ('pending', 'redeemed')
-) ranked
-WHERE k IN ((n + 1) / 2, (n + 2) / 2)
-GROUP BY provider_id, sku
-ON CONFLICT (provider_id, sku) DO UPDATE
-SET median_unit_price = excluded.median_unit_price, samples = excluded.samples
-"""
-
-
-# PostgreSQL has the median built in, which sorts once instead of numbering every row.
-REFRESH_SKU_PRICES_POSTGRESQL = """
-INSERT INTO billing_skuprice (provider_id, sku, median_unit_price, samples)
-SELECT provider_id, sku, percentile_cont(0.5) WITHIN GROUP (ORDER BY amount / quantity), count(*)
+# The provider's usual unit price per SKU, kept as it goes: after each chunk commits, its
+# own records' unit prices are counted into 1%-wide bands per SKU and service month
+# (billing/models/prices.py), in a short transaction of its own, so that workers
+# touching the same bands wait milliseconds, not a chunk. Should a worker die between
+# the chunk's commit and this count, that chunk's records are missing from the
+# statistic: it stays a fair sample, and nothing else depends on it.
+COUNT_PRICES = """
+INSERT INTO billing_skupricebucket (provider_id, sku, month, band, samples)
+SELECT provider_id, sku, {month} AS month, FLOOR(LN(amount * 1.0 / quantity) / LN(1.01)) AS band,
+       COUNT(*)
 FROM billing_usagerecord
-WHERE quantity > 0 AND corrects = '' AND status IN ('pending', 'redeemed')
+WHERE voucher_id IN ({vouchers}) AND reconcile_run = %s
+  AND corrects = '' AND quantity > 0 AND amount > 0
+GROUP BY provider_id, sku, {month}, FLOOR(LN(amount * 1.0 / quantity) / LN(1.01))
+ORDER BY provider_id, sku, month, band
+ON CONFLICT (provider_id, sku, month, band)
+DO UPDATE SET samples = billing_skupricebucket.samples + excluded.samples
+"""
+MONTH = {"postgresql": "date_trunc('month', start_date)::date"}
+MONTH_SQLITE = "date(start_date, 'start of month')"
+
+
+def _count_prices(voucher_ids: list[int], run: str) -> None:
+    month = MONTH.get(connection.vendor, MONTH_SQLITE)
+    marks = ", ".join(["%s"] * len(voucher_ids))
+    # The ORDER BY takes the band rows in one order in every worker: no deadlock. (`* 1.0`:
+    # SQLite stores a whole-yuan amount as an integer, and integer / integer truncates.)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(COUNT_PRICES.format(month=month, vouchers=marks), [*voucher_ids, run])
+
+
+# At the start of a run, the usual price of each provider's SKU: the median of the
+# bands of its last three service months that have any, read at the band's middle
+# (so within 0.5% of the exact lower median of those records). A run reads these small rows
+# only, never the usage table; a record is judged against the records reconciled
+# before its run, so a batch of inflated prices cannot make itself the usual price.
+REFRESH_SKU_PRICES = """
+WITH recent AS (
+    SELECT provider_id, sku, band, samples,
+           DENSE_RANK() OVER (PARTITION BY provider_id, sku ORDER BY month DESC) AS age
+    FROM billing_skupricebucket
+),
+bands AS (
+    SELECT provider_id, sku, band, SUM(samples) AS n FROM recent WHERE age <= 3
+    GROUP BY provider_id, sku, band
+),
+running AS (
+    SELECT provider_id, sku, band,
+           SUM(n) OVER (PARTITION BY provider_id, sku ORDER BY band ROWS UNBOUNDED PRECEDING)
+             AS below,
+           SUM(n) OVER (PARTITION BY provider_id, sku) AS total
+    FROM bands
+)
+INSERT INTO billing_skuprice (provider_id, sku, median_unit_price, samples)
+SELECT provider_id, sku, EXP((MIN(band) + 0.5) * LN(1.01)), MAX(total)
+FROM running WHERE 2 * below >= total
 GROUP BY provider_id, sku
 ON CONFLICT (provider_id, sku) DO UPDATE
 SET median_unit_price = excluded.median_unit_price, samples = excluded.samples
@@ -334,9 +367,8 @@ SET median_unit_price = excluded.median_unit_price, samples = excluded.samples
 
 
 def refresh_sku_prices() -> None:
-    """Recompute the usual prices, when there is anything to judge against them."""
+    """Read the usual prices from the bands, when there is anything to judge."""
     if not UsageRecord.objects.filter(status=UsageRecord.Status.PENDING).exists():
         return
-    sql = REFRESH_SKU_PRICES_POSTGRESQL if connection.vendor == "postgresql" else REFRESH_SKU_PRICES
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(REFRESH_SKU_PRICES)

@@ -27,6 +27,7 @@ Invariants and where the database holds them:
 """
 
 from billing.models.exceptions import ReconciliationException
+from billing.models.prices import SkuPriceBucket
 from billing.models.settlements import Settlement, SettlementLine
 from billing.models.usage import SkuPrice, UsageFile, UsageRecord
 
@@ -35,6 +36,7 @@ __all__ = [
     "Settlement",
     "SettlementLine",
     "SkuPrice",
+    "SkuPriceBucket",
     "UsageFile",
     "UsageRecord",
 ]

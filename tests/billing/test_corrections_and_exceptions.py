@@ -75,7 +75,9 @@ def test_a_correction_of_an_unknown_record_is_an_exception(voucher, centre):
 @pytest.fixture
 def outlier(voucher, centre):
     usual = [usage(record_id=f"u{i}", amount="10.00", quantity="10", day=i + 1) for i in range(5)]
-    send(centre, [*usual, usage(record_id="dear", amount="1000.00", quantity="10", day=9)])
+    send(centre, usual)
+    reconcile()
+    send(centre, [usage(record_id="dear", amount="1000.00", quantity="10", day=9)])
     reconcile()
     return ReconciliationException.objects.get(record__record_id="dear")
 

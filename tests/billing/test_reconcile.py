@@ -195,7 +195,9 @@ def test_billing_beyond_the_contract_value_is_an_exception(voucher, centre):
 
 def test_a_unit_price_far_above_the_usual_is_an_exception(voucher, centre):
     usual = [usage(record_id=f"u{i}", amount="100.00", quantity="10", day=i + 1) for i in range(5)]
-    send(centre, [*usual, usage(record_id="dear", amount="310.00", quantity="10", day=9),
+    send(centre, usual)
+    reconcile()
+    send(centre, [usage(record_id="dear", amount="310.00", quantity="10", day=9),
                   usage(record_id="fine", amount="300.00", quantity="10", day=9)])  # fmt: skip
 
     reconcile()
