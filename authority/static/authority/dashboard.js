@@ -10,6 +10,13 @@
     return pairs.map(function (pair) { return [pair[0], Number(pair[1])]; });
   }
 
+  // The assumption is written on the chart, above the plot: leave it room for as many
+  // lines as it wraps to at this width (CJK characters are about twice as wide).
+  function lines(text, width) {
+    var wide = (text.match(/[\u3000-\u9fff\uff00-\uffef]/g) || []).length;
+    return Math.max(1, Math.ceil(((text.length - wide) * 6.5 + wide * 12) / Math.max(width - 16, 200)));
+  }
+
   function option(data, width) {
     return {
       title: {
@@ -17,11 +24,11 @@
         subtext: data.assumption,
         left: 0,
         top: 0,
-        subtextStyle: { color: "#495057", fontSize: 12, width: Math.max(width - 16, 200), overflow: "break" }
+        subtextStyle: { color: "#495057", fontSize: 12, lineHeight: 16, width: Math.max(width - 16, 200), overflow: "break" }
       },
       tooltip: { trigger: "axis" },
-      legend: { top: 40, left: 0 },
-      grid: { left: 8, right: 16, bottom: 8, top: 80, containLabel: true },
+      legend: { bottom: 0, left: 0 },
+      grid: { left: 8, right: 16, bottom: 32, top: 24 + 16 * lines(data.assumption, width), containLabel: true },
       xAxis: { type: "time" },
       yAxis: { type: "value", min: 0 },
       series: [
