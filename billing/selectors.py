@@ -92,6 +92,13 @@ def statement_rows(*, settlement: Settlement, lines: list[dict]) -> Iterator[dic
             "records": line["records"],
             **{name: f"{line[name]:.2f}" for name in ("billed", "corrections", "subsidy")},
         }
+    if settlement.offset:
+        # The claw-back offset taken at approval (recovery/), so that the subsidy column
+        # sums to what is paid.
+        yield {
+            **head, "voucher": "", "contract_number": "", "entity": "追回抵扣 / claw-back offset",
+            "records": "", "billed": "", "corrections": "", "subsidy": f"{-settlement.offset:.2f}",
+        }  # fmt: skip
 
 
 def paid_at(settlement: Settlement) -> datetime | None:

@@ -178,3 +178,23 @@ def test_check_ledger_catches_a_payable_without_its_claim(paid_june, company, bo
         f"payable p{programme.pk}:payable:entity{company.pk}: stored 3.00, claims give 0.00"
         in problems
     )
+
+
+def test_the_statement_page_and_csv_show_the_offset(paid_june, centre, bob):
+    from django.urls import reverse
+
+    from tests.authority.conftest import signed_in
+
+    find("20.00", bob)
+    july = statement("2024-07", [usage(amount="30.10", month=7)], centre=centre, bob=bob)
+    client = signed_in(bob, language="en")
+    page = client.get(reverse("authority:statement", args=[july.pk])).content.decode()
+    assert "Offset against a claw-back" in page and "¥15.05" in page
+    csv = client.get(reverse("authority:statement_csv", args=[july.pk]))
+    last = (
+        b"".join(csv.streaming_content if csv.streaming else [csv.content])
+        .decode()
+        .splitlines()[-1]
+    )
+    # A cell starting with "-" is formula-escaped, as every CSV of the platform does.
+    assert "claw-back offset" in last and last.endswith(",'-15.05")
