@@ -7,9 +7,8 @@ statement (on a phone); the ledger trace and the audit log show where the yuan w
 Every step is screenshotted (tmp/screenshots/) and scanned with axe-core.
 
 The provider's usage reaches the platform through its API and statements are built by
-the scheduled worker, so those two steps run through their services here; the statement
-is approved on the government portal's statement page when it exists, else through
-billing.settlements.approve_settlement (see `approve_statement`)."""
+the scheduled worker, so those two steps run through their services here; everything a
+person does is done on the pages."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -21,7 +20,7 @@ from playwright.sync_api import expect
 from accounts.models import Membership
 from billing.models import Settlement
 from billing.reconcile import reconcile
-from billing.settlements import approve_settlement, build_settlements
+from billing.settlements import build_settlements
 from company.models import Claim, CompanyAccount
 from payments.models import PaymentBatch
 from payments.services.bank_details import change_bank_details
@@ -140,15 +139,13 @@ def statement_of(world, period: str) -> Settlement:
     return Settlement.objects.get(programme=world["quarterly"], period=period)
 
 
-def approve_statement(page, site_url, statement, reviewer):
-    """The reviewer approves the statement on the government portal's statement page if
-    it exists; otherwise (not built yet) through the service."""
-    response = page.goto(f"{site_url}/authority/statements/{statement.pk}/")
-    button = page.get_by_test_id("approve-statement")
-    if response.status == 200 and button.count():
-        button.click()
-        return
-    approve_settlement(settlement=statement, by=reviewer)
+def approve_statement(page, site_url, shot, check_a11y, statement, words, name):
+    """The reviewer approves the provider's statement on the government portal."""
+    page.goto(f"{site_url}/authority/statements/{statement.pk}/")
+    expect(page.get_by_test_id("period")).to_contain_text(statement.period)
+    page.get_by_test_id("approve-statement").click()
+    expect(page.get_by_test_id("status")).to_contain_text(words["approved"])
+    step(page, shot, check_a11y, name)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -194,7 +191,8 @@ def test_a_claim_and_a_quarterly_statement_are_paid_in_one_batch_and_a_clawback_
     usage_reconciled(world, "bj-usage-0001", "30000.00")
     june_quarter = statement_of(world, "2024-Q2")
     assert june_quarter.total_subsidy == Decimal("6000.00")
-    approve_statement(page, site_url, june_quarter, reviewer)
+    approve_statement(page, site_url, shot, check_a11y, june_quarter, words,
+                      f"statement-approved-{language}")  # fmt: skip
 
     # One finance officer prepares a batch of both ...
     preparer, preparer_page = officer_page(browser, site_url, language, fiona)
@@ -245,9 +243,10 @@ def test_a_claim_and_a_quarterly_statement_are_paid_in_one_batch_and_a_clawback_
 
     usage_reconciled(world, "bj-usage-0002", "20000.00")
     september_quarter = statement_of(world, "2024-Q3")
-    approve_statement(page, site_url, september_quarter, reviewer)
-    september_quarter.refresh_from_db()
-    assert september_quarter.offset == Decimal("1000.00")
+    approve_statement(page, site_url, shot, check_a11y, september_quarter, words,
+                      f"next-statement-offset-{language}")  # fmt: skip
+    expect(page.get_by_test_id("offset")).to_contain_text("¥1,000.00")
+    expect(page.get_by_test_id("net")).to_contain_text("¥3,000.00")
 
     sign_in(phone_page, site_url, world["engineer"],
             f"/provider/statements/{september_quarter.pk}/")  # fmt: skip
