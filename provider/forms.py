@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from authority.builder.fields import CheckboxList
 from webhooks.events import TYPES
 
 
@@ -96,6 +97,6 @@ class EndpointForm(forms.Form):
         label=_("Events"),
         required=False,
         choices=[(name, name) for name in TYPES],
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList(),
         help_text=_("None ticked: every event, including ones added later."),
     )

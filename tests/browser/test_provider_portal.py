@@ -1,7 +1,9 @@
 """The provider portal in a real browser, as a provider's integration engineer uses it:
 sign in, create an API key (shown once), answer a declared contract with other figures
-(the difference highlighted), upload a usage file and read its row errors, then the
-exceptions and the June statement; in Chinese and in English, on a desktop and a phone.
+(the difference highlighted), add a webhook endpoint (its secret shown once), upload a
+usage file and read its row errors, see the file's delivery in the endpoint's log, then
+the exceptions and the June statement; in Chinese and in English, on a desktop and a
+phone.
 Every step is screenshotted (tmp/screenshots/) and scanned with axe-core."""
 
 import pytest
@@ -11,6 +13,10 @@ from playwright.sync_api import expect
 from billing.models import UsageFile
 from tests import builders
 from tests.provider.conftest import *  # noqa: F403 (the personas)
+from tests.webhooks.conftest import Receiver
+from webhooks.models import Delivery, Endpoint
+from webhooks.services import create_endpoint
+from webhooks.tasks import scan_and_deliver_task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +30,16 @@ CSV = (
 @pytest.fixture(autouse=True)
 def usage_file_root(settings, tmp_path):
     settings.USAGE_FILE_ROOT = tmp_path / "usage-files"
+
+
+@pytest.fixture
+def receiver(settings):
+    """A real HTTP receiver on 127.0.0.1, which the endpoints may name here."""
+    settings.WEBHOOK_ALLOW_HTTP = True
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    running = Receiver()
+    yield running
+    running.close()
 
 
 def step(page, shot, check_a11y, name):
@@ -43,7 +59,17 @@ def sign_in(page, site_url, username, language):
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_an_engineer_gets_a_key_answers_a_contract_and_sends_usage(
-    page, site_url, shot, check_a11y, language, world, centre, centre_engineer, company, tmp_path
+    page,
+    site_url,
+    shot,
+    check_a11y,
+    language,
+    world,
+    centre,
+    centre_engineer,
+    company,
+    tmp_path,
+    receiver,
 ):
     declared = builders.contract(entity=company, provider=centre, number="HT-DECLARED")
     sign_in(page, site_url, centre_engineer.username, language)
@@ -53,7 +79,7 @@ def test_an_engineer_gets_a_key_answers_a_contract_and_sends_usage(
     page.goto(site_url + "/provider/keys/")
     step(page, shot, check_a11y, f"keys-{language}")
     page.locator("#id_name").fill("billing (prod)")
-    page.locator("main form[action$='/keys/create/'] button[type=submit]").click()
+    page.locator("main form[action$='/keys/create/'] button[type=submit].btn-primary").click()
     secret = page.get_by_test_id("secret").inner_text()
     assert secret.startswith("vk_")
     step(page, shot, check_a11y, f"key-shown-once-{language}")
@@ -68,6 +94,15 @@ def test_an_engineer_gets_a_key_answers_a_contract_and_sends_usage(
     expect(page.get_by_test_id("differs")).to_have_count(1)
     step(page, shot, check_a11y, f"contract-answered-{language}")
 
+    page.goto(site_url + "/provider/webhooks/")
+    step(page, shot, check_a11y, f"webhooks-{language}")
+    page.locator("#id_url").fill(receiver.url)
+    page.locator("input[name=events][value='usage_file.finished']").check()
+    page.locator("main form[action$='/webhooks/create/'] button[type=submit]").click()
+    assert page.get_by_test_id("secret").inner_text().startswith("whsec_")
+    step(page, shot, check_a11y, f"webhook-secret-shown-once-{language}")
+    endpoint = Endpoint.objects.get(provider=centre)
+
     upload = tmp_path / "june.csv"
     upload.write_text(CSV)
     page.goto(site_url + "/provider/usage-files/")
@@ -76,6 +111,13 @@ def test_an_engineer_gets_a_key_answers_a_contract_and_sends_usage(
     expect(page.get_by_test_id("counts")).to_be_visible()
     expect(page.get_by_test_id("errors-csv")).to_be_visible()
     step(page, shot, check_a11y, f"usage-file-{language}")
+
+    scan_and_deliver_task()  # the beat's fan-out and delivery, in the test's process
+    page.goto(f"{site_url}/provider/webhooks/{endpoint.pk}/")
+    expect(page.locator("main table")).to_contain_text("usage_file.finished")
+    expect(page.get_by_test_id("response-code")).to_have_text("200")
+    assert len(receiver.requests) == 1
+    step(page, shot, check_a11y, f"webhook-log-{language}")
 
     page.goto(site_url + "/provider/exceptions/")
     step(page, shot, check_a11y, f"exceptions-{language}")
@@ -102,12 +144,19 @@ def test_a_running_files_progress_follows_the_job_without_a_reload(
     step(page, shot, check_a11y, "done")
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_portal_reads_on_a_phone(
-    phone_page, site_url, shot, check_a11y, world, centre_engineer
+    phone_page, site_url, shot, check_a11y, world, centre, centre_engineer, receiver, language
 ):
     page = phone_page
-    sign_in(page, site_url, centre_engineer.username, "zh-hans")
-    step(page, shot, check_a11y, "home")
+    endpoint = create_endpoint(provider=centre, url=receiver.url, events=[], by=centre_engineer)
+    Delivery.objects.create(
+        endpoint=endpoint, event_id="statement-1", event_type="statement.ready",
+        payload={}, status="delivered", attempts=1, response_code=200, response_body="ok",
+        last_attempt_at=timezone.now(), created_at=timezone.now(),
+    )  # fmt: skip
+    sign_in(page, site_url, centre_engineer.username, language)
+    step(page, shot, check_a11y, f"home-{language}")
     for name, path in [
         ("keys", "/provider/keys/"),
         ("contracts", "/provider/contracts/"),
@@ -115,8 +164,10 @@ def test_the_portal_reads_on_a_phone(
         ("usage-files", "/provider/usage-files/"),
         ("exceptions", "/provider/exceptions/"),
         ("statement", f"/provider/statements/{world.statement.pk}/"),
+        ("webhooks", "/provider/webhooks/"),
+        ("webhook", f"/provider/webhooks/{endpoint.pk}/"),
     ]:
         page.goto(site_url + path)
-        step(page, shot, check_a11y, name)
+        step(page, shot, check_a11y, f"{name}-{language}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{name} scrolls sideways ({width}px)"
