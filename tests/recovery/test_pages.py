@@ -148,3 +148,10 @@ def test_the_list_costs_the_same_queries_for_more_findings(paid_june, centre, bo
 @pytest.fixture
 def frank(chengdu):
     return builders.member("frank", Membership.Role.FINANCE_OFFICER, authority=chengdu)
+
+
+def test_the_portal_home_shows_what_is_owed_back(paid_june, bob, dave):
+    find(bob, amount="20.00")
+    home = reverse("authority:home")
+    assert "¥20.00" in signed_in(bob).get(home).content.decode()
+    assert "¥0.00" in signed_in(dave).get(home).content.decode()
