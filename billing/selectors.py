@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
@@ -67,6 +68,14 @@ def statement_by_voucher(*, settlement: Settlement) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def line_totals(lines: list[dict]) -> dict:
+    """The by-voucher lines' billed and corrections summed (exact: two-place Decimals)."""
+    return {
+        name: sum((line[name] for line in lines), Decimal("0.00"))
+        for name in ("billed", "corrections")
+    }
 
 
 STATEMENT_COLUMNS = (

@@ -53,9 +53,11 @@ def statements(request):
 @provider_view
 def statement(request, pk):
     found = get_statement_for_user(request, pk)
+    lines = selectors.statement_by_voucher(settlement=found)
     context = {
         "statement": found,
-        "lines": selectors.statement_by_voucher(settlement=found),
+        "lines": lines,
+        "totals": selectors.line_totals(lines),
         "paid_at": selectors.paid_at(found),
         "payment": selectors.payment_of(settlement=found),
     }

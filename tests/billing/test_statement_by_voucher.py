@@ -7,7 +7,7 @@ import pytest
 
 from billing.models import Settlement
 from billing.reconcile import reconcile
-from billing.selectors import statement_by_voucher
+from billing.selectors import line_totals, statement_by_voucher
 from billing.settlements import build_settlements
 from tests.billing.conftest import issue, send, usage
 
@@ -53,6 +53,9 @@ def test_the_lines_add_up_to_the_statements_totals(june):
 
     assert sum(line["billed"] + line["corrections"] for line in lines) == june.total_billed
     assert sum(line["subsidy"] for line in lines) == june.total_subsidy == Decimal("70.01")
+    totals = line_totals(lines)
+    assert (totals["billed"], totals["corrections"]) == (Decimal("160.03"), Decimal("-20.00"))
+    assert totals["billed"] + totals["corrections"] == june.total_billed
 
 
 def test_the_lines_take_one_query_whatever_the_records(june, django_assert_num_queries):
