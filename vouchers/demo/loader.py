@@ -105,6 +105,7 @@ def load() -> Demo:
     for number, scenario in enumerate(SCENARIOS, start=1):
         _ensure_scenario(demo, number, scenario)
     _ensure_group_clerk(demo)
+    _ensure_clawback(demo)
     return demo
 
 
@@ -348,6 +349,47 @@ def _revoke(demo, scenario, application):
     reason = "演示：合同已解除 / demo: the contract was cancelled"
     revoke_voucher(voucher=voucher, by=_reviewer(demo, scenario, 2), reason=reason)
     return application
+
+
+def _ensure_clawback(demo: Demo) -> None:
+    """A claw-back (追回) with money still owed, so that its pages are not empty: the
+    Chengdu centre reports a day's usage on inst01's active voucher, its statement of the
+    month is approved and paid, then an audit finds a fifth of that subsidy billed twice."""
+    from billing.ingest import ingest_records
+    from billing.models import Settlement, UsageRecord
+    from billing.reconcile import reconcile
+    from billing.records import parse_records
+    from billing.settlements import approve_settlement, build_settlements, pay_settlement
+    from recovery.models import Finding
+    from recovery.services import record_finding
+
+    if Finding.objects.exists():
+        return
+    number = next(i for i, s in enumerate(SCENARIOS, start=1) if s.entity == "inst01")
+    voucher = Voucher.objects.get(contract__number=f"DEMO-{demo.today.year}-{number:03d}")
+    day = f"{demo.today.isoformat()}T{{}}+08:00"
+    raw = {
+        "record_id": "DEMO-CLAWBACK-1", "contract_number": voucher.contract.number,
+        "period_start": day.format("00:00:00"), "period_end": day.format("23:59:59"),
+        "sku": "gpu-a800-hour", "description": "A800 GPU hours", "quantity": "100",
+        "unit": "hour", "amount": "10000.00", "currency": "CNY",
+    }  # fmt: skip
+    with transaction.atomic():
+        ingest_records(provider=voucher.provider, records=parse_records([raw])[0])
+    reconcile(programme_id=voucher.programme_id)
+    period = demo.today.strftime("%Y-%m")
+    build_settlements(period=period)
+    statement = Settlement.objects.get(
+        programme=voucher.programme, provider=voucher.provider, period=period
+    )
+    statement = approve_settlement(settlement=statement, by=demo.users["chengdu-reviewer1"])
+    pay_settlement(settlement=statement, by=demo.users["chengdu-finance"])
+    record = UsageRecord.objects.get(provider=voucher.provider, record_id="DEMO-CLAWBACK-1")
+    record_finding(
+        record=record, amount=record.subsidy / 5, by=demo.users["chengdu-reviewer1"],
+        reason="审计发现部分卡时重复计费 / an audit found some hours billed twice",
+        evidence=SimpleUploadedFile("demo-audit.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    )  # fmt: skip
 
 
 STEPS = {
