@@ -11,7 +11,8 @@ from vouchers.models.fields import MoneyField
 
 
 class Settlement(models.Model):
-    """A provider's monthly statement in one programme: what the authority owes it."""
+    """A provider's statement in one programme for one of its settlement periods (a
+    month, or a quarter where the programme settles quarterly): what the authority owes it."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -20,7 +21,7 @@ class Settlement(models.Model):
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="settlements")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="settlements")
-    period = models.CharField(max_length=7)  # "YYYY-MM"
+    period = models.CharField(max_length=7)  # "YYYY-MM" or "YYYY-Qn" (billing/settlements.py)
     status = FSMField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     total_billed = MoneyField(default=0)
     total_subsidy = MoneyField(default=0)
