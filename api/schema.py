@@ -52,10 +52,18 @@ BATCH_REQUEST = inline_serializer(
                 "description": serializers.CharField(required=False, max_length=500),
                 "quantity": serializers.CharField(required=False, help_text='decimal, "12.5"'),
                 "unit": serializers.CharField(required=False, max_length=32),
-                "amount": serializers.CharField(help_text='yuan before subsidy, >= 0: "123.45"'),
+                "amount": serializers.CharField(
+                    help_text="yuan before subsidy, up to 6 places, >= 0 (a FOCUS delta may be"
+                    ' negative): "123.45"'
+                ),
                 "currency": serializers.ChoiceField(choices=["CNY"]),
                 "corrects": serializers.CharField(
                     required=False, help_text="record_id of the record this one corrects"
+                ),
+                "ChargeClass": serializers.CharField(
+                    required=False,
+                    help_text="FOCUS: `Correction` makes a record naming `corrects` a delta of"
+                    " that line's amount; without `corrects`, late usage (a new line)",
                 ),
             },
             many=True,
@@ -87,6 +95,18 @@ USAGE_FILE_REQUEST = {
     "text/csv": OpenApiTypes.BINARY,
     "multipart/form-data": inline_serializer("UsageFileUpload", {"file": serializers.FileField()}),
 }
+USAGE_FILE_EXAMPLE = OpenApiExample(
+    "A CSV of two records (the platform's column names)",
+    request_only=True,
+    media_type="text/csv",
+    value=(
+        "record_id,contract_number,period_start,period_end,sku,quantity,unit,amount,currency\n"
+        "bill-2024-06-0001,HT-2024-001,2024-06-01T00:00:00+08:00,2024-06-01T23:59:59+08:00,"
+        "gpu-a800-hour,24,hour,1234.50,CNY\n"
+        "bill-2024-06-0002,HT-2024-001,2024-06-02T00:00:00+08:00,2024-06-02T23:59:59+08:00,"
+        "gpu-a800-hour,12,hour,617.25,CNY\n"
+    ),
+)
 
 BATCH_EXAMPLES = [
     OpenApiExample(

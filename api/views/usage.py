@@ -100,7 +100,8 @@ class UsageRecords(ProviderView):
         `exception` reason, waiting for a reviewer) or `rejected`.
 
         Filter by `contract_number` (matched however it was typed) and by `since` (records
-        received or reconciled at or after that time). Reconciliation runs every 10 minutes.
+        received or reconciled at or after that time). Reconciliation runs every 10 minutes;
+        records sent with a test key (`sk_test_...`, the sandbox) are reconciled at once.
         """
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -168,12 +169,13 @@ class UsageFiles(ProviderView):
         request=schema.USAGE_FILE_REQUEST,
         responses={202: OutputSerializer},
         examples=[
+            schema.USAGE_FILE_EXAMPLE,
             OpenApiExample(
                 "Queued",
                 value={"id": 42, "status": "queued"},
                 response_only=True,
                 status_codes=["202"],
-            )
+            ),
         ],
     )
     def post(self, request):

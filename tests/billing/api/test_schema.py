@@ -114,3 +114,30 @@ def test_generated_requests_never_cause_a_server_error(case, provider_headers):
         headers=provider_headers,
         checks=CHECKS,
     )
+
+
+def _success_examples(operation: dict) -> list:
+    """The examples of an operation's 2xx answers, in any media type."""
+    answers = [a for status, a in operation["responses"].items() if status.startswith("2")]
+    contents = [c for answer in answers for c in answer.get("content", {}).values()]
+    return [
+        c.get("examples") or c.get("example")
+        for c in contents
+        if c.get("examples") or c.get("example")
+    ]
+
+
+def test_every_operation_has_a_description_and_an_example(published):
+    missing = []
+    for path, operations in published["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            if len((operation.get("description") or "").strip()) < 40:
+                missing.append(f"{method.upper()} {path}: description")
+            if not _success_examples(operation):
+                missing.append(f"{method.upper()} {path}: example of a success answer")
+            body = operation.get("requestBody", {}).get("content", {})
+            if body and not any(c.get("examples") or c.get("example") for c in body.values()):
+                missing.append(f"{method.upper()} {path}: example of the request body")
+    assert missing == []
