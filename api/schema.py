@@ -95,6 +95,18 @@ USAGE_FILE_REQUEST = {
     "text/csv": OpenApiTypes.BINARY,
     "multipart/form-data": inline_serializer("UsageFileUpload", {"file": serializers.FileField()}),
 }
+USAGE_FILE_EXAMPLE = OpenApiExample(
+    "A CSV of two records (the platform's column names)",
+    request_only=True,
+    media_type="text/csv",
+    value=(
+        "record_id,contract_number,period_start,period_end,sku,quantity,unit,amount,currency\n"
+        "bill-2024-06-0001,HT-2024-001,2024-06-01T00:00:00+08:00,2024-06-01T23:59:59+08:00,"
+        "gpu-a800-hour,24,hour,1234.50,CNY\n"
+        "bill-2024-06-0002,HT-2024-001,2024-06-02T00:00:00+08:00,2024-06-02T23:59:59+08:00,"
+        "gpu-a800-hour,12,hour,617.25,CNY\n"
+    ),
+)
 
 BATCH_EXAMPLES = [
     OpenApiExample(
