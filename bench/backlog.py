@@ -42,11 +42,11 @@ GENERATE = """
 INSERT INTO billing_usagerecord (
     provider_id, record_id, contract_number, contract_key, period_start, period_end,
     start_date, end_date, sku, description, quantity, unit, amount, currency, corrects,
-    content_hash, status, reconcile_run, received_at)
+    content_hash, status, reconcile_run, received_at, delta)
 SELECT %(provider)s, 'r' || g, %(number)s, %(key)s,
        d::timestamp AT TIME ZONE 'Asia/Shanghai', d::timestamp AT TIME ZONE 'Asia/Shanghai' + interval '1 hour',
        d, d, 'gpu-a800-hour', 'A800 GPU hours', 0, 'hour',
-       (1 + (g * 7919) %% 9) / 100.0, 'CNY', '', md5(g::text), 'pending', '', now()
+       (1 + (g * 7919) %% 9) / 100.0, 'CNY', '', md5(g::text), 'pending', '', now(), false
 FROM generate_series(1, %(records)s::bigint) g,
      LATERAL (SELECT %(day)s::date + ((g * 31) %% 28)::int AS d) day
 """

@@ -142,14 +142,14 @@ GENERATE = """
 INSERT INTO billing_usagerecord (
     provider_id, record_id, contract_number, contract_key, period_start, period_end,
     start_date, end_date, sku, description, quantity, unit, amount, currency, corrects,
-    content_hash, status, reconcile_run, received_at)
+    content_hash, status, reconcile_run, received_at, delta)
 SELECT %(provider)s, 'r' || g,
        CASE WHEN (g * 7919) %% 997 < 10 THEN 'X-' ELSE 'B-' END || (1 + g %% %(vouchers)s::bigint),
        CASE WHEN (g * 7919) %% 997 < 10 THEN 'x-' ELSE 'b-' END
            || translate((1 + g %% %(vouchers)s::bigint)::text, '01', 'ol'),
        d::timestamp AT TIME ZONE 'Asia/Shanghai', d::timestamp AT TIME ZONE 'Asia/Shanghai' + interval '1 hour',
        d, d, 'gpu-a800-hour', 'A800 GPU hours', 10, 'hour',
-       round((1 + (g * 7919) %% 20000) / 100.0, 2), 'CNY', '', md5(g::text), 'pending', '', now()
+       round((1 + (g * 7919) %% 20000) / 100.0, 2), 'CNY', '', md5(g::text), 'pending', '', now(), false
 FROM generate_series(%(first)s::bigint, %(last)s::bigint) g,
      LATERAL (SELECT %(day)s::date + CASE WHEN (g * 104729) %% 991 < 10 THEN 400 ELSE ((g * 31) %% %(days)s::int)::int END AS d) day
 """

@@ -25,12 +25,12 @@ LOAD = """
 INSERT INTO billing_usagerecord (
     provider_id, record_id, contract_number, contract_key, period_start, period_end,
     start_date, end_date, sku, description, quantity, unit, amount, currency, corrects,
-    content_hash, status, reconcile_run, received_at)
+    content_hash, status, reconcile_run, received_at, delta)
 SELECT %(provider)s, 'b' || g, %(number)s, %(key)s,
        %(day)s::timestamp AT TIME ZONE 'Asia/Shanghai',
        %(day)s::timestamp AT TIME ZONE 'Asia/Shanghai' + interval '1 hour',
        %(day)s::date, %(day)s::date, 'gpu-a800-hour', '', 0, 'hour', 0.10, 'CNY', '',
-       md5(g::text), 'pending', '', now()
+       md5(g::text), 'pending', '', now(), false
 FROM generate_series(1, %(records)s) g
 """
 
