@@ -141,8 +141,8 @@ def offset_claim(claim: Claim, by) -> Decimal:
 
 
 def _offset(key: str, due: Decimal, by, **target) -> Decimal:
-    # The receivable's row lock: two statements approved at once for the same payee take
-    # turns, and the second offsets only what the first left.
+    # The receivable's row lock: an offset and a repayment (or two offsets) of the same
+    # payee at once take turns, and the second recovers only what the first left.
     receivable = LedgerAccount.objects.select_for_update().filter(key=key).first()
     amount = min(receivable.balance, max(due, ZERO)) if receivable else ZERO
     if amount <= 0:
