@@ -195,3 +195,15 @@ def test_sandbox_programmes_and_providers_are_in_no_real_list(sandbox, programme
     offered = ProgrammeForm().fields["providers"].queryset
     assert list(offered) == [centre]
     assert list(ProgrammeForm(provider_search="沙箱").fields["providers"].queryset) == []
+
+
+def test_a_usage_file_sent_with_a_test_key_is_reconciled_once_read(sandbox_api, sandbox, processed):
+    csv = (
+        "record_id,contract_number,period_start,period_end,amount,currency\n"
+        "file-1,SANDBOX-002,2024-06-10T00:00:00+08:00,2024-06-10T23:59:59+08:00,300.01,CNY\n"
+    )
+    with processed():
+        sent = sandbox_api.post("/api/v1/usage-files", csv.encode(), content_type="text/csv")
+    assert sandbox_api.get(f"/api/v1/usage-files/{sent.json()['id']}").json()["status"] == "done"
+    [read] = sandbox_api.get("/api/v1/usage-records").json()["results"]
+    assert (read["record_id"], read["status"], read["subsidy"]) == ("file-1", "redeemed", "150.00")
