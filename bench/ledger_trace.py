@@ -34,6 +34,7 @@ bench.setup()
 
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -128,7 +129,23 @@ def measure(client, urls: dict, *, runs: int, repeat: int) -> list[dict]:
     return results
 
 
-def report_lines(results, *, args, about, problems) -> list[str]:
+def where_time_goes(client, url, *, count=4) -> dict:
+    """One request: its time, its statements' total time, and the slowest statements
+    (ms, SQL shortened), to name the bottleneck."""
+    with CaptureQueriesContext(connection) as captured:
+        start = time.perf_counter()
+        assert client.get(url).status_code == 200, url
+        request_ms = (time.perf_counter() - start) * 1000
+    timed_queries = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
+    return {
+        "request_ms": request_ms,
+        "statements": len(timed_queries),
+        "sql_ms": sum(ms for ms, _ in timed_queries),
+        "slowest": sorted(timed_queries, reverse=True)[:count],
+    }
+
+
+def report_lines(results, *, args, about, problems, queries) -> list[str]:
     command = "DATABASE_URL=postgres://… .venv/bin/python bench/ledger_trace.py"
     lines = [
         "## The ledger trace of a voucher with 10,000 redemptions (bench/ledger_trace.py)",
@@ -158,7 +175,17 @@ def report_lines(results, *, args, about, problems) -> list[str]:
             f"| {row['page']} | `{row['url']}` | {worst:.1f} | {runs} | {row['slowest']:.1f} "
             f"| {ok} |"
         )
-    lines += ["", f"Load average after the runs: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"]
+    lines += [
+        "",
+        f"Where one request of the trace's middle page spends its time: {queries['request_ms']:.0f} "
+        f"ms in all, of which {queries['statements']} SQL statements take "
+        f"{queries['sql_ms']:.0f} ms; the rest is Python (middleware, the second factor, "
+        "template rendering) on a shared machine. The slowest statements:",
+        "",
+        *[f"- {ms:.1f} ms: `{sql[:160]}…`" for ms, sql in queries["slowest"]],
+        "",
+        f"Load average after the runs: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+    ]
     return lines
 
 
@@ -183,8 +210,10 @@ def main(argv=None) -> int:
             cursor.execute("ANALYZE")
         problems = check_ledger().problems
         client = officer_client(voucher)
-        results = measure(client, pages(voucher, args.entries), runs=args.runs, repeat=args.repeat)
-    lines = report_lines(results, args=args, about=about, problems=problems)
+        urls = pages(voucher, args.entries)
+        results = measure(client, urls, runs=args.runs, repeat=args.repeat)
+        queries = where_time_goes(client, urls["trace, middle page"])
+    lines = report_lines(results, args=args, about=about, problems=problems, queries=queries)
     print("\n".join(lines))
     if args.output:
         section = report.markers("bench/ledger_trace.py")
