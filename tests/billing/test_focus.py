@@ -5,9 +5,14 @@ arithmetic says. A `ChargeClass=Correction` row is a delta; the platform's own
 
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
+import hypothesis
 import pytest
+from django.db import transaction
+from hypothesis import HealthCheck
+from hypothesis import strategies as st
 
 from billing import usage_files
 from billing.models import UsageRecord
@@ -127,3 +132,35 @@ def test_a_delta_that_would_bill_less_than_nothing_is_an_exception(may_2025, cen
 )
 def test_a_negative_amount_needs_a_correction_of_a_named_record(centre, fields, field, code):
     assert send(centre, [usage(**fields)]) == [code]
+
+
+DELTAS = [("d1", "-300"), ("d2", "300"), ("d3", "-100"), ("d4", "50.25"), ("d5", "-0.01")]
+
+
+@hypothesis.settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@hypothesis.given(
+    order=st.permutations(range(len(DELTAS) + 1)),
+    cuts=st.sets(st.integers(min_value=1, max_value=len(DELTAS))),
+)
+def test_deltas_add_up_whatever_order_they_arrive_in(may_2025, centre, order, cuts):
+    """The original (1,500) and its deltas in any order, a reconcile after any of them,
+    a delta before its original included: the line bills 1,450.24 and earns 725.12."""
+    line = dict(contract="HT-FOCUS-2025", period_start="2025-05-01T00:00:00Z",
+                period_end="2025-05-01T01:00:00Z", quantity="")  # fmt: skip
+    sent = [usage(record_id="o", amount="1500", **line)] + [
+        usage(record_id=record_id, amount=amount, corrects="o", ChargeClass="Correction", **line)
+        for record_id, amount in DELTAS
+    ]
+    arrivals = [sent[i] for i in order]
+    edges = [0, *sorted(cuts), len(arrivals)]
+    with transaction.atomic():
+        for a, b in pairwise(edges):
+            send(centre, arrivals[a:b])
+            reconcile()
+        assert redeemed(may_2025) == Decimal("725.12")
+        records = UsageRecord.objects.filter(provider=centre)
+        assert set(records.values_list("status", flat=True)) == {"redeemed"}
+        assert_ledger_holds(may_2025.programme)
+        transaction.set_rollback(True)
