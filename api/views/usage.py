@@ -131,8 +131,10 @@ class UsageRecords(ProviderView):
         with the same content: nothing changes), `conflict` (the same record_id with other
         content: the original stands) or `rejected` with the field and reason. Good records are
         kept whatever their neighbours. A correction names the record it corrects in
-        `corrects` and carries the new total amount. Send an `Idempotency-Key` to retry a
-        batch safely: the first answer is replayed for 7 days.
+        `corrects` and carries the new total amount; with `ChargeClass` `Correction` (FOCUS)
+        it carries the change instead, negative or positive. Amounts take up to six places.
+        Send an `Idempotency-Key` to retry a batch safely: the first answer is replayed for
+        7 days.
         """
         if (request.content_type or "").split(";")[0].strip().lower() != "application/json":
             raise exceptions.UnsupportedMediaType(request.content_type or "")
