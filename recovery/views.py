@@ -133,7 +133,7 @@ def new_finding(request):
     if not FINDERS & request.officer_roles:
         raise PermissionDenied
     case = _case(request, request.GET.get("exception") or request.POST.get("exception"))
-    form = FindingForm(posted(request), uploaded(request), initial=_prefill(case))
+    form = FindingForm(posted(request), uploaded(request), initial=_prefill(request, case))
     if form.is_valid() and (finding := run_service(form, lambda: _record(request, form, case))):
         messages.success(request, _("Finding recorded: the amount is owed back."))
         return redirect("recovery:receivable", pk=finding.receivable_id)
@@ -152,9 +152,10 @@ def _case(request, pk):
     return get_object_or_404(cases, pk=pk)
 
 
-def _prefill(case) -> dict:
+def _prefill(request, case) -> dict:
+    """From a clawback_needed case, or the claim or record a page links from."""
     if case is None:
-        return {}
+        return {key: request.GET[key] for key in ("claim", "record") if key in request.GET}
     return {"record": case.record.corrects, "amount": clawback_amount(case), "exception": case.pk}
 
 

@@ -89,3 +89,20 @@ def test_an_unpaid_claim_is_not_clawed_back(reimbursed, company, bob):
     with pytest.raises(DomainError) as refused:
         record_finding(claim=approved, amount="1.00", reason="x", evidence=evidence(), by=bob)
     assert (refused.value.field, refused.value.code) == ("claim", "not_paid")
+
+
+def test_a_paid_claims_page_links_to_a_prefilled_finding(reimbursed, company, bob):
+    from django.urls import reverse
+
+    from tests.authority.conftest import signed_in
+
+    first = paid(
+        approve_claim(
+            claim=filed(reimbursed, company, "FP-1", "1000.00"), amount="1000.00", by=bob
+        ),
+        bob,
+    )
+    page = signed_in(bob).get(reverse("authority:claim", args=[first.pk])).content.decode()
+    link = f"{reverse('recovery:new_finding')}?claim={first.pk}"
+    assert link in page
+    assert signed_in(bob).get(link).context["form"].initial == {"claim": str(first.pk)}
