@@ -36,10 +36,18 @@ ZERO = Decimal("0.00")
 CHUNK = 1000
 
 
-def offset_of(item: Claim | Settlement) -> Decimal:
-    """What a claw-back receivable of the payee took from this claim or statement when
-    it was approved (recovery/ sets `offset`); the one place a payment reads it."""
-    return getattr(item, "offset", None) or ZERO
+# What a claw-back receivable of the payee took from a claim or statement when it was
+# approved (recovery/ sets it): the one place a payment reads it; the line pays the rest.
+OFFSET = "offset"
+# Each line's columns, read from its claim or statement (values: no model per row).
+CLAIM_COLUMNS = {
+    "claim_id": "pk", "programme_id": "voucher__programme_id", "entity_id": "entity_id",
+    "payee": "entity__name", "gross": "approved_amount", "offset": OFFSET,
+}  # fmt: skip
+STATEMENT_COLUMNS = {
+    "settlement_id": "pk", "programme_id": "programme_id", "provider_id": "provider_id",
+    "payee": "provider__name", "gross": "total_subsidy", "offset": OFFSET,
+}  # fmt: skip
 
 
 def payable_claims(programmes):
@@ -65,8 +73,10 @@ def prepare_batch(
     require(by, "payments.prepare_batch", authority)
     programmes = Programme.objects.filter(authority=authority)
     note = clean_text((note or "").strip(), field="note")
-    claims = _chosen(payable_claims(programmes), claim_ids, "claims")
-    statements = _chosen(payable_statements(programmes), statement_ids, "statements")
+    claims = _chosen(payable_claims(programmes), claim_ids, "claims", CLAIM_COLUMNS)
+    statements = _chosen(
+        payable_statements(programmes), statement_ids, "statements", STATEMENT_COLUMNS
+    )
     if not claims and not statements:
         raise DomainError(
             "lines", "没有待付款的已批准报销或结算单", "nothing approved is waiting to be paid",
@@ -75,9 +85,7 @@ def prepare_batch(
     try:
         with transaction.atomic():
             batch = PaymentBatch.objects.create(authority=authority, prepared_by=by, note=note)
-            lines = [_claim_line(batch, c) for c in claims] + [
-                _statement_line(batch, s) for s in statements
-            ]
+            lines = [_line(batch, row) for row in claims + statements]
             PaymentLine.objects.bulk_create(lines, batch_size=CHUNK)
             batch.line_count = len(lines)
             batch.total_net = sum((line.net for line in lines), ZERO)
@@ -90,12 +98,17 @@ def prepare_batch(
     return batch
 
 
-def _chosen(rows, ids, field: str) -> list:
-    if ids is None:
-        return list(rows.select_related(*_payee_of(field)))
-    ids = {int(pk) for pk in ids}
-    found = list(rows.filter(pk__in=ids).select_related(*_payee_of(field)))
-    missing = ids - {row.pk for row in found}
+def _chosen(rows, ids, field: str, columns: dict) -> list[dict]:
+    """The lines' columns of the payable rows (all, or those named: one not payable is
+    refused by number)."""
+    if ids is not None:
+        ids = {int(pk) for pk in ids}
+        rows = rows.filter(pk__in=ids)
+    found = [
+        {name: row[source] for name, source in columns.items()}
+        for row in rows.order_by("pk").values(*columns.values())
+    ]
+    missing = (ids or set()) - {row[next(iter(columns))] for row in found}
     if missing:
         listed = ", ".join(f"#{pk}" for pk in sorted(missing))
         raise DomainError(
@@ -106,10 +119,6 @@ def _chosen(rows, ids, field: str) -> list:
     return found
 
 
-def _payee_of(field: str) -> tuple:
-    return ("entity", "voucher") if field == "claims" else ("provider",)
-
-
 def already_in_batch() -> DomainError:
     return DomainError(
         "lines", "其中有项目已在另一付款批次中", "an item is already on another payment batch",
@@ -117,23 +126,8 @@ def already_in_batch() -> DomainError:
     )  # fmt: skip
 
 
-def _claim_line(batch: PaymentBatch, claim: Claim) -> PaymentLine:
-    offset = offset_of(claim)
-    return PaymentLine(
-        batch=batch, programme_id=claim.voucher.programme_id, claim=claim,
-        entity_id=claim.entity_id, payee=claim.entity.name,
-        gross=claim.approved_amount, offset=offset, net=claim.approved_amount - offset,
-    )  # fmt: skip
-
-
-def _statement_line(batch: PaymentBatch, statement: Settlement) -> PaymentLine:
-    offset = offset_of(statement)
-    return PaymentLine(
-        batch=batch, programme_id=statement.programme_id, settlement=statement,
-        provider_id=statement.provider_id,
-        payee=statement.provider.name, gross=statement.total_subsidy, offset=offset,
-        net=statement.total_subsidy - offset,
-    )  # fmt: skip
+def _line(batch: PaymentBatch, row: dict) -> PaymentLine:
+    return PaymentLine(batch=batch, net=row["gross"] - row["offset"], **row)
 
 
 def approve_batch(*, batch: PaymentBatch, by) -> PaymentBatch:
@@ -252,8 +246,13 @@ def pay_batch(*, batch: PaymentBatch, references: dict[int, tuple[str, date]], b
         batch = _locked(batch, PaymentBatch.Status.APPROVED)
         lines = list(batch.lines.order_by("pk"))
         _apply_references(lines, references)
-        claims = _lock(Claim, [line.claim_id for line in lines if line.claim_id])
-        statements = _lock(Settlement, [line.settlement_id for line in lines if line.settlement_id])
+        claims = _lock(
+            Claim.objects.only("pk", "status", "approved_amount"),
+            [line.claim_id for line in lines if line.claim_id],
+        )
+        statements = _lock(
+            Settlement.objects.all(), [line.settlement_id for line in lines if line.settlement_id]
+        )
         ledger.post(_moves(lines), by=by)
         _claims_paid(claims, {line.claim_id: line.programme_id for line in lines}, by)
         _statements_paid(statements, batch, by)
@@ -296,19 +295,19 @@ def _record_references(lines: list[PaymentLine]) -> None:
     )  # fmt: skip
 
 
-def _lock(model, ids: list[int]) -> dict:
+def _lock(rows, ids: list[int]) -> dict:
     """The rows in id order (the lock order), each still approved, by id."""
-    rows = {}
+    held, ids = {}, sorted(ids)
     for start in range(0, len(ids), CHUNK):
-        chunk = sorted(ids)[start : start + CHUNK]
-        rows.update(model.objects.select_for_update().filter(pk__in=chunk).order_by("pk").in_bulk())
-    stale = [pk for pk, row in rows.items() if row.status != "approved"]
+        chunk = ids[start : start + CHUNK]
+        held.update(rows.select_for_update().filter(pk__in=chunk).order_by("pk").in_bulk())
+    stale = [pk for pk, row in held.items() if row.status != "approved"]
     if stale:
         raise DomainError(
             "lines", "批次中有项目已不在已批准状态", f"items no longer approved: {stale[:10]}",
             code="bad_state",
         )  # fmt: skip
-    return rows
+    return held
 
 
 def _moves(lines: list[PaymentLine]) -> list[ledger.Move]:
