@@ -116,7 +116,7 @@ def simulate(*, draft: Draft, source: Programme, target: Programme, today: date)
     elsewhere = subsidised_elsewhere(source)
     used: Counter = Counter()  # each entity's entitlement so far, in filing order
     for application in applications:
-        declaration = declarations.get(application.entity_id, application.declaration)
+        declaration = declarations[application.entity_id]
         facts = _facts(draft, application, declaration, listed, elsewhere, used, today)
         evaluation = with_provider_answer(judge(document, facts), application.contract)
         _count(simulation, application, evaluation)
@@ -126,10 +126,32 @@ def simulate(*, draft: Draft, source: Programme, target: Programme, today: date)
     return simulation
 
 
+# The columns the rules and the changed list read; the rest (the stored evaluation, a
+# JSON document per row, above all) would cost more to decode than judging does.
+APPLICATION_COLUMNS = ("entity_id", "contract_id", "eligible", "entitlement", "submitted_at")
+ENTITY_COLUMNS = ("name", "credit_code", "kind", "legal_representative", "shareholders", "related_parties")  # fmt: skip
+CONTRACT_COLUMNS = (
+    "number", "number_key", "provider_id", "signed_on", "service_start", "service_end",
+    "value", "accelerator_origin", "service_category", "purpose", "project_class",
+    "filed_model_service", "paid_in_full", "provider_status", "provider_note",
+    "confirmed_value", "confirmed_start", "confirmed_end",
+)  # fmt: skip
+PROVIDER_COLUMNS = (
+    "name", "credit_code", "legal_representative", "shareholders", "legal_rep_id_digest",
+    "shareholder_digests",
+)  # fmt: skip
+
+
 def filed_applications(source: Programme) -> list[Application]:
-    related = ("entity", "declaration", "contract", "contract__provider")
+    columns = [
+        *APPLICATION_COLUMNS,
+        *(f"entity__{name}" for name in ENTITY_COLUMNS),
+        *(f"contract__{name}" for name in CONTRACT_COLUMNS),
+        *(f"contract__provider__{name}" for name in PROVIDER_COLUMNS),
+    ]
     rows = Application.objects.filter(programme=source, status__in=FILED)
-    return list(rows.select_related(*related).order_by("submitted_at", "pk"))
+    rows = rows.select_related("entity", "contract", "contract__provider").only(*columns)
+    return list(rows.order_by("submitted_at", "pk"))
 
 
 def latest_declarations(entity_ids) -> dict[int, EntityDeclaration]:
