@@ -20,6 +20,7 @@ from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from accounts import industries
+from accounts.models import Provider
 from accounts.regions import region_name
 from authority.forecast import (
     AGE_BANDS,
@@ -102,17 +103,22 @@ class Week:
 
 
 def weeks(*, programmes: list) -> list[Week]:
-    """What went into and out of the programmes' available budget, week by week."""
-    available = Q(debit__kind=Kind.AVAILABLE) | Q(credit__kind=Kind.AVAILABLE)
-    money = MoneyField()
-    out = Case(When(debit__kind=Kind.AVAILABLE, then=F("amount")), default=-F("amount"))
+    """What went into and out of the programmes' available budget, week by week. The
+    entries are found by the available accounts' ids (a few), through the indexes on
+    debit and credit, not by joining every entry to its accounts."""
+    available = list(
+        LedgerAccount.objects.filter(
+            programme__in=[p.pk for p in programmes], kind=Kind.AVAILABLE
+        ).values_list("pk", flat=True)
+    )
+    out = Case(When(debit_id__in=available, then=F("amount")), default=-F("amount"))
     rows = (
-        LedgerEntry.objects.filter(available, programme__in=[p.pk for p in programmes])
+        LedgerEntry.objects.filter(Q(debit_id__in=available) | Q(credit_id__in=available))
         .annotate(week=TruncWeek("created_at"))
         .values_list("week")
         .annotate(
             funded=Sum("amount", filter=Q(kind=LedgerEntry.Kind.FUND)),
-            burnt=Sum(out, filter=~Q(kind=LedgerEntry.Kind.FUND), output_field=money),
+            burnt=Sum(out, filter=~Q(kind=LedgerEntry.Kind.FUND), output_field=MoneyField()),
         )
         .order_by("week")
     )
@@ -178,27 +184,11 @@ def waiting(*, applications, today: date) -> Waiting:
     return Waiting(bands, oldest, not all(holidays_known(y) for y in span))
 
 
-def _ranked(vouchers, by: str, name) -> list[dict]:
-    """The `TOP` values of `by` with the most awarded (face value less released)."""
-    money = MoneyField()
-    rows = (
-        vouchers.values_list(by)
-        .annotate(
-            awarded=Sum(F("face_value") - F("released"), output_field=money),
-            redeemed=Sum("redeemed"),
-            vouchers=Count("pk"),
-        )
-        .order_by("-awarded", by)[:TOP]
-    )
-    return [
-        {
-            "label": name(key),
-            "awarded": from_db(awarded),
-            "redeemed": from_db(redeemed),
-            "vouchers": n,
-        }
-        for key, awarded, redeemed, n in rows
-    ]
+@dataclass
+class Tally:
+    awarded: Decimal = ZERO
+    redeemed: Decimal = ZERO
+    vouchers: int = 0
 
 
 _INDUSTRY_LABELS = dict(industries.CHOICES)  # lazy: each label in the reader's language
@@ -209,9 +199,36 @@ def _industry_name(code: str) -> str:
 
 
 def top_lists(*, vouchers) -> dict[str, list[dict]]:
-    """Top providers, industries and districts by what their vouchers were awarded."""
+    """The TOP providers, industries and districts (as declared in the application) by
+    what their vouchers were awarded: face value less released. One grouped query for
+    all three (its rows are the distinct provider, industry and district combinations,
+    far fewer than the vouchers), summed here."""
+    rows = (
+        vouchers.values_list(
+            "provider_id",
+            "application__declaration__industry",
+            "application__declaration__registered_region",
+        )
+        .annotate(
+            awarded=Sum(F("face_value") - F("released"), output_field=MoneyField()),
+            redeemed=Sum("redeemed"),
+            n=Count("pk"),
+        )
+        .order_by()
+    )
+    tallies = {"providers": {}, "industries": {}, "districts": {}}
+    for *keys, awarded, redeemed, n in rows:
+        for tally, key in zip(tallies.values(), keys, strict=True):
+            t = tally.setdefault(key, Tally())
+            t.awarded += from_db(awarded)
+            t.redeemed += from_db(redeemed)
+            t.vouchers += n
+    providers = dict(Provider.objects.filter(pk__in=tallies["providers"]).values_list("pk", "name"))
+    names = {"providers": providers.get, "industries": _industry_name, "districts": region_name}
     return {
-        "providers": _ranked(vouchers, "provider__name", str),
-        "industries": _ranked(vouchers, "application__declaration__industry", _industry_name),
-        "districts": _ranked(vouchers, "application__declaration__registered_region", region_name),
+        which: [
+            {"label": names[which](key), **vars(t)}
+            for key, t in sorted(tally.items(), key=lambda kv: (-kv[1].awarded, str(kv[0])))[:TOP]
+        ]
+        for which, tally in tallies.items()
     }

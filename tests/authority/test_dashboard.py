@@ -186,22 +186,22 @@ def test_the_forecast_follows_the_pace_of_past_weeks(programme, company, centre,
 
 
 def test_waiting_applications_are_counted_by_working_days(programme, company, centre, bob):
-    old = builders.submitted_application(
-        programme=programme, entity=company, provider=centre, number="HT-OLD"
-    )
-    builders.submitted_application(
-        programme=programme, entity=builders.entity(), provider=centre, number="HT-NEW"
-    )
-    # Filed on 2024-05-06: by 2024-06-01 (a Saturday) 19 working days have passed
-    # (the Dragon Boat Festival is on 2024-06-10, later).
-    Application.objects.filter(pk=old.pk).update(
-        submitted_at=timezone.make_aware(datetime(2024, 5, 6, 10))
-    )
+    """By 2024-06-01 (a Saturday): filed 2024-05-13, 14 working days (19 calendar days:
+    not overdue); filed 2024-05-10, 16 working days, Saturday 2024-05-11 among them
+    (worked in place of the Labour Day holiday: with weekends only it would be 15)."""
+    for number, day in (("HT-MON", 13), ("HT-FRI", 10), ("HT-NEW", None)):
+        app = builders.submitted_application(
+            programme=programme, entity=builders.entity(), provider=centre, number=number
+        )
+        if day:
+            Application.objects.filter(pk=app.pk).update(
+                submitted_at=timezone.make_aware(datetime(2024, 5, day, 10))
+            )
 
     response = signed_in(bob, language="en").get(URL)
 
     waiting = response.context["waiting"]
-    assert (waiting.total, waiting.overdue, waiting.bands) == (2, 1, [1, 0, 0, 1])
+    assert (waiting.total, waiting.overdue, waiting.bands) == (3, 1, [1, 0, 1, 1])
     html = response.content.decode()
     assert 'class="table-danger" data-testid="overdue"' in html
     assert "less China&#x27;s public holidays" in html or "less China's public holidays" in html
