@@ -114,8 +114,10 @@ def take_back_of(record: UsageRecord, voucher: Voucher) -> tuple[Decimal, Decima
         ),
     )
     earned = so_far["earned"]
-    subsidy = min(share_of(record.amount, voucher.rate), voucher.remaining + earned) - earned
-    return subsidy, record.amount - so_far["billed"]
+    # A FOCUS delta carries the change, not the corrected total (billing/corrections.py).
+    amount = so_far["billed"] + record.amount if record.delta else record.amount
+    subsidy = min(share_of(amount, voucher.rate), voucher.remaining + earned) - earned
+    return subsidy, amount - so_far["billed"]
 
 
 def clawback_amount(exception: ReconciliationException) -> Decimal:

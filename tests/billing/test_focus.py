@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from billing import usage_files
 from billing.models import UsageRecord
 from billing.reconcile import reconcile
+from billing.services.exceptions import take_back_of
 from tests.billing.conftest import assert_ledger_holds, issue, send, usage
 
 SAMPLES = Path(__file__).parent / "fixtures" / "focus" / "closed-billing-period"
@@ -164,3 +165,19 @@ def test_deltas_add_up_whatever_order_they_arrive_in(may_2025, centre, order, cu
         assert set(records.values_list("status", flat=True)) == {"redeemed"}
         assert_ledger_holds(may_2025.programme)
         transaction.set_rollback(True)
+
+
+def test_a_deltas_take_back_is_priced_on_the_lines_corrected_total(may_2025, centre):
+    """What a reviewer's acceptance (or a claw-back finding) of a delta would move."""
+    line = dict(contract="HT-FOCUS-2025", period_start="2025-05-01T00:00:00Z",
+                period_end="2025-05-01T01:00:00Z")  # fmt: skip
+    send(centre, [usage(record_id="o", amount="1500", **line),
+                  usage(record_id="fix", amount="-300", corrects="o", ChargeClass="Correction",
+                        quantity="", **line)])  # fmt: skip
+    UsageRecord.objects.filter(record_id="fix").update(status="exception")
+    reconcile()
+
+    assert take_back_of(UsageRecord.objects.get(record_id="fix"), may_2025) == (
+        Decimal("-150.00"),
+        Decimal("-300.00"),
+    )
