@@ -1,7 +1,10 @@
 """The audit log of the officer's programmes: filtered, paged, exported as CSV and XLSX.
-Events that name no programme (a company's registration, a user's sign-up) belong to
-no authority and are not shown here."""
+Events that name no programme belong to no authority and are not shown here (a
+company's registration, a user's sign-up), except a payment batch's, which is the
+authority's own."""
 
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.shortcuts import render
 
 from audit.models import AuditEvent
@@ -9,10 +12,18 @@ from authority import exports
 from authority.access import officer_view, programmes_of
 from authority.filters import AuditFilter
 from authority.views.common import filtered, filtered_page, page_or_rows
+from payments.models import PaymentBatch
 
 
 def _events(request):
-    own = AuditEvent.objects.filter(programme_id__in=programmes_of(request).values("pk"))
+    programmes = programmes_of(request).values("pk")
+    # A payment batch pays several of the authority's programmes at once, so its events
+    # name none: they are the authority's by the batch's own row.
+    batches = PaymentBatch.objects.filter(authority_id__in=request.authority_ids)
+    batch_ids = batches.annotate(key=Cast("pk", CharField())).values("key")
+    own = AuditEvent.objects.filter(
+        Q(programme_id__in=programmes) | Q(object_type="paymentbatch", object_id__in=batch_ids)
+    )
     return own.select_related("actor", "programme").order_by("-pk")
 
 

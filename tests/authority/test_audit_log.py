@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from payments.models import PaymentBatch
 from tests import builders
 from tests.authority.conftest import signed_in
 from tests.authority.test_xlsx_exports import records_of
@@ -111,3 +112,15 @@ def test_company_and_provider_staff_are_refused(voucher, company, centre_enginee
         client = signed_in(user)
         for url in ("/authority/audit/", "/authority/audit.csv", "/authority/audit.xlsx"):
             assert client.get(url).status_code == 403, url
+
+
+def test_a_payment_batchs_events_show_to_its_authority_only(as_bob, as_dave, voucher, frank):
+    """A batch pays several programmes at once, so its events name no programme."""
+    batch = PaymentBatch.objects.create(authority=voucher.programme.authority, prepared_by=frank)
+    prepared = AuditEvent.objects.create(
+        actor=frank, action="payment_batch.prepare", object_type="paymentbatch",
+        object_id=str(batch.pk),
+    )  # fmt: skip
+
+    assert events_of(as_bob, "?object_type=paymentbatch") == [prepared]
+    assert not events_of(as_dave, "?object_type=paymentbatch")
