@@ -66,3 +66,8 @@ def test_another_providers_staff_makes_a_test_key_for_their_own_sandbox(as_oscar
     raw = SECRET.search(create_test_key(as_oscar).content.decode()).group(1).strip()
     assert live_key(raw).provider == rival
     assert not Voucher.objects.filter(provider__sandbox_of=centre).exists()
+
+
+def test_the_shown_once_page_prints_the_header_to_send_as_text(as_erin):
+    page = create_test_key(as_erin).content.decode()
+    assert "Authorization: Bearer &lt;密钥&gt;" in page
