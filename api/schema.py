@@ -170,7 +170,11 @@ ERROR_SCHEMA = {
             "required": ["code", "message", "field"],
             "properties": {
                 "code": {"type": "string", "example": "invalid_code"},
-                "message": {"type": "string", "example": "券码校验位不符 / the check character…"},
+                "message": {
+                    "type": "string",
+                    "description": "in the language of Accept-Language (en or zh), else Chinese",
+                    "example": "券码校验位不符",
+                },
                 "field": {"type": "string", "nullable": True, "example": "code"},
                 "request_id": {
                     "type": "string",
