@@ -6,11 +6,13 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from authority.builder.rule_forms import RULE_FORMS
 from tests.authority.builder_data import EVERY_RULE, builder_data
 from tests.authority.conftest import signed_in
 from vouchers.models import Programme
 from vouchers.rules import validate_ruleset
-from vouchers.rules.describe import describe_ruleset
+from vouchers.rules.describe import DESCRIBE, describe_ruleset
+from vouchers.rules.schema import PARAMS
 
 NEW = reverse("authority:new_programme")
 
@@ -23,6 +25,12 @@ def built(client, **data):
 
 def _errors(response) -> str:
     return response.content.decode()[-3000:]
+
+
+def test_every_rule_kind_of_the_engine_has_its_form_and_its_words():
+    assert set(RULE_FORMS) == set(PARAMS)
+    assert set(DESCRIBE) == set(PARAMS)
+    assert {rule["kind"] for rule in EVERY_RULE["rules"]} == set(PARAMS)
 
 
 def test_every_rule_kind_goes_through_its_form_into_the_rule_set(alice, centre):

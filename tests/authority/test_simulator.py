@@ -278,3 +278,16 @@ def test_a_revision_simulated_on_the_revise_page_saves_nothing(alice, programme,
     assert response.status_code == 200
     assert response.context["simulation"].filed == 4
     assert programme.rulesets.count() == 1
+
+
+def test_a_long_changed_list_shows_its_first_rows_and_says_how_many(
+    alice, draft, programme, filed, monkeypatch
+):
+    from authority.views import programmes as pages
+
+    monkeypatch.setattr(pages, "SHOWN", 2)
+    client = signed_in(alice, language="en")
+    response = client.get(reverse("authority:simulate", args=[draft.pk]), {"source": programme.pk})
+    page = response.content.decode()
+    assert "The first 2 of 3 are shown." in page
+    assert page.count('href="/authority/applications/') == 2

@@ -1,7 +1,7 @@
 """A programme manager builds a programme in a real browser, in Chinese and in English:
 a revenue floor, the 50% cap on a contract's share and an annual cap, typed as people
 type them; reads the rules back in the company's words; simulates them against last
-year's applications; publishes. Desktop and phone, every step screenshotted
+year's applications; publishes; the dashboard lists it. Desktop and phone, every step screenshotted
 (tmp/screenshots/) and scanned with axe-core."""
 
 from datetime import date, timedelta
@@ -127,6 +127,10 @@ def test_a_manager_builds_simulates_and_publishes_a_programme(
     phone_page.goto(page.url)
     step(phone_page, shot, check_a11y, f"published-phone-{language}")
     programme = Programme.objects.get(code=f"cd-{year}")
+    # The dashboard (helper V's) shows the new programme among the authority's.
+    page.goto(site_url + "/authority/dashboard/")
+    expect(page.locator(f"[data-programme='{programme.code}']")).to_be_visible()
+    step(page, shot, check_a11y, f"dashboard-{language}")
     assert programme.status == "published"
     assert str(programme.claim_share_cap) == "0.5000"
     assert programme.current_ruleset().document["rate_tiers"] == [{"rate": "0.60", "when": {}}]
