@@ -166,7 +166,8 @@ class Waiting:
 def waiting(*, applications, today: date) -> Waiting:
     """Submitted applications waiting for a decision, by working days since submission."""
     per_day = dict(
-        applications.filter(status=Application.Status.SUBMITTED)
+        # submit_application stamps submitted_at; a row loaded without it has no age.
+        applications.filter(status=Application.Status.SUBMITTED, submitted_at__isnull=False)
         .annotate(day=TruncDate("submitted_at"))
         .values_list("day")
         .annotate(n=Count("pk"))

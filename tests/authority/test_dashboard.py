@@ -198,6 +198,12 @@ def test_waiting_applications_are_counted_by_working_days(programme, company, ce
                 submitted_at=timezone.make_aware(datetime(2024, 5, day, 10))
             )
 
+    # A row loaded without its submission stamp has no age: left out, not an error.
+    unstamped = builders.submitted_application(
+        programme=programme, entity=builders.entity(), provider=centre, number="HT-NONE"
+    )
+    Application.objects.filter(pk=unstamped.pk).update(submitted_at=None)
+
     response = signed_in(bob, language="en").get(URL)
 
     waiting = response.context["waiting"]
