@@ -221,3 +221,9 @@ def test_a_claw_back_offset_shows_what_is_left_to_pay(as_bob_en, june, bob):
 
     assert 'data-testid="offset">¥20.00<' in page and 'data-testid="net">¥55.00<' in page
     assert "bank-reference" not in page
+
+
+def test_a_filtered_list_asked_by_htmx_is_its_rows_only(as_bob, june):
+    rows = as_bob.get("/authority/statements/?status=draft", headers={"HX-Request": "true"})
+
+    assert url(june) in rows.content.decode() and "<html" not in rows.content.decode()
