@@ -86,6 +86,7 @@ RECEIVABLE_OFFSET = "receivable.offset"
 RECEIVABLE_REPAY = "receivable.repay"
 WRITE_OFF_REQUEST = "write_off.request"
 WRITE_OFF_CONFIRM = "write_off.confirm"
+WRITE_OFF_WITHDRAW = "write_off.withdraw"
 
 # Billing
 USAGE_EXCEPTION_ACCEPTED = "usage_exception.accepted"

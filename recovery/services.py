@@ -263,6 +263,26 @@ def confirm_write_off(*, write_off: WriteOff, by) -> WriteOff:
     return write_off
 
 
+def withdraw_write_off(*, write_off: WriteOff, by) -> WriteOff:
+    """A finance officer takes back a request not confirmed (the receivable was offset or
+    repaid meanwhile, or the amount was wrong): the request is removed, audited."""
+    require(by, "recovery.write_off", write_off.receivable)
+    with transaction.atomic():
+        write_off = WriteOff.objects.select_for_update().get(pk=write_off.pk)
+        if write_off.confirmed_by_id:
+            raise DomainError(
+                "status", "该核销已确认", "the write-off is already confirmed", code="bad_state"
+            )
+        audit.record(
+            actor=by, action=actions.WRITE_OFF_WITHDRAW, obj=write_off,
+            programme=write_off.receivable.programme_id,
+            before={"amount": write_off.amount, "reason": write_off.reason,
+                    "requested_by": write_off.requested_by_id},
+        )  # fmt: skip
+        write_off.delete()
+    return write_off
+
+
 def _locked_receivable(receivable: LedgerAccount, amount: Decimal) -> LedgerAccount:
     # The receivable's row only (`of`): the programme row joined for its name is hot.
     locked = LedgerAccount.objects.select_for_update(of=("self",)).select_related("programme")

@@ -14,4 +14,5 @@ urlpatterns = [
     path("receivables/<int:pk>/repay/", views.repay, name="repay"),
     path("receivables/<int:pk>/write-off/", views.request_write_off, name="request_write_off"),
     path("write-offs/<int:pk>/confirm/", views.confirm_write_off, name="confirm_write_off"),
+    path("write-offs/<int:pk>/withdraw/", views.withdraw_write_off, name="withdraw_write_off"),
 ]

@@ -121,6 +121,28 @@ def confirm_write_off(request, pk):
 
 
 @officer_view
+@recent_login_required
+def withdraw_write_off(request, pk):
+    asked = get_object_or_404(
+        WriteOff.objects.filter(receivable__programme__authority_id__in=request.authority_ids),
+        pk=pk,
+    )
+    if request.method == "POST":
+        form = forms.Form({})
+        form.is_valid()
+        if (
+            run_service(form, lambda: services.withdraw_write_off(write_off=asked, by=request.user))
+            is None
+        ):
+            return _receivable_page(
+                request, _receivable(request, asked.receivable_id), status=400,
+                confirm_errors=form.non_field_errors(),
+            )  # fmt: skip
+        messages.success(request, _("Write-off request withdrawn."))
+    return redirect("recovery:receivable", pk=asked.receivable_id)
+
+
+@officer_view
 def evidence(request, pk):
     found = get_object_or_404(selectors.findings_of(request.authority_ids), pk=pk)
     return serve_private(request, found.evidence, allowed=True)

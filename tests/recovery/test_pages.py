@@ -155,3 +155,16 @@ def test_the_portal_home_shows_what_is_owed_back(paid_june, bob, dave):
     home = reverse("authority:home")
     assert "¥20.00" in signed_in(bob).get(home).content.decode()
     assert "¥0.00" in signed_in(dave).get(home).content.decode()
+
+
+def test_a_write_off_request_can_be_withdrawn(paid_june, centre, bob, fiona, frank):
+    receivable = find(bob).receivable
+    signed_in(fiona).post(page_of(receivable, "request_write_off"), {
+        "write_off-amount": "20.00", "write_off-reason": "企业破产清算",
+    })  # fmt: skip
+    waiting = WriteOff.objects.get()
+    withdraw = reverse("recovery:withdraw_write_off", args=[waiting.pk])
+    assert signed_in(bob).post(withdraw).status_code == 403
+    assert signed_in(frank).post(withdraw).status_code == 302
+    assert not WriteOff.objects.exists()
+    assert receivable_of(centre).balance == Decimal("20.00")
