@@ -101,3 +101,24 @@ def test_the_batch_pages_cost_the_same_queries_whatever_their_lines(
 # statements are counted per programme in one grouped query each.
 BATCH_PAGE = 10
 BATCHES_PAGE = 13
+
+
+def test_what_is_on_an_open_batch_is_not_prepared_again_on_the_page(prepared, chengdu, frank):
+    response = signed_in(frank, language="en").post(
+        "/authority/payments/prepare/", {"authority": chengdu.pk}
+    )
+
+    assert response.status_code == 400
+    assert "nothing approved is waiting to be paid" in response.content.decode()
+    assert PaymentBatch.objects.count() == 1
+
+
+def test_a_pasted_line_that_cannot_be_read_is_named(approved, fiona):
+    response = signed_in(fiona, language="en").post(
+        f"/authority/payments/{approved.pk}/pay/",
+        {"paid_on": "2024-06-01", "references": "not a line"},
+    )
+
+    assert response.status_code == 400
+    assert "line 1 must be" in response.content.decode()
+    assert PaymentBatch.objects.get(pk=approved.pk).status == "approved"
