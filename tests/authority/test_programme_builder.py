@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from authority.builder.rule_forms import RULE_FORMS
+from tests import builders
 from tests.authority.builder_data import EVERY_RULE, builder_data
 from tests.authority.conftest import signed_in
 from vouchers.models import Programme
@@ -161,3 +162,27 @@ def test_only_the_programme_manager_builds(programme, bob):
     assert client.get(NEW).status_code == 403
     response = client.post(reverse("authority:publish_programme", args=[programme.pk]))
     assert response.status_code == 403
+
+
+def test_providers_are_found_by_name_while_building(alice, centre):
+    other = builders.provider(name="国家超算成都中心")
+    page = signed_in(alice, language="en").get(NEW, {"q": "超算"}).content.decode()
+    assert other.name in page
+    assert centre.name not in page
+
+
+def test_a_draft_edited_keeps_its_terms_audited_and_its_rules_versioned(alice, centre):
+    client = signed_in(alice, language="en")
+    programme = built(client, providers=[centre.pk])
+    url = reverse("authority:edit_programme", args=[programme.pk])
+    document = {**EVERY_RULE, "rules": EVERY_RULE["rules"][:3]}
+    data = builder_data(document=document, providers=[centre.pk], annual_cap="800000")
+    response = client.post(url, data)
+    assert response.status_code == 302, _errors(response)
+    programme.refresh_from_db()
+    assert str(programme.annual_cap) == "800000.00"
+    assert programme.current_ruleset().version == 2
+    assert len(programme.current_ruleset().document["rules"]) == 3
+    event = AuditEvent.objects.get(action="programme.update", programme=programme)
+    assert event.before == {"annual_cap": "1000000.00"}
+    assert event.after == {"annual_cap": "800000.00"}

@@ -119,7 +119,9 @@ def update_draft(
                 "a published programme's rules are revised, its terms no longer edited",
                 code="bad_state",
             )
-        before = {name: str(getattr(programme, name)) for name in fields}
+        # Compared as values, not as text: a share stored as 0.5000 is the 0.50 typed.
+        changed = [name for name, value in fields.items() if getattr(programme, name) != value]
+        before = {name: str(getattr(programme, name)) for name in changed}
         for name, value in fields.items():
             setattr(programme, name, value)
         clean_bilingual(programme)
@@ -129,14 +131,13 @@ def update_draft(
         _replace_funding(programme, funding_sources)
         if document != programme.current_ruleset().document:
             revise_rules(programme=programme, by=by, rules=document, note="draft")
-        after = {name: str(getattr(programme, name)) for name in fields}
         audit.record(
             actor=by,
             action=actions.PROGRAMME_UPDATE,
             obj=programme,
             programme=programme,
-            before={k: v for k, v in before.items() if v != after[k]},
-            after={k: v for k, v in after.items() if v != before[k]},
+            before=before,
+            after={name: str(getattr(programme, name)) for name in changed},
         )
     return programme
 
