@@ -67,8 +67,9 @@ FIGURE_OF_KIND = {
 
 
 def funded_programmes(programmes) -> list:
-    """The programmes whose books are open (published once: a draft has no accounts)."""
-    funded = programmes.filter(accounts__kind=Kind.AVAILABLE)
+    """The programmes whose books are open (published once: a draft has no accounts), of
+    real money (a provider's sandbox is never in a real figure)."""
+    funded = programmes.real().filter(accounts__kind=Kind.AVAILABLE)
     return list(funded.select_related("authority").order_by("authority_id", "-year", "code"))
 
 

@@ -248,6 +248,19 @@ def test_another_authoritys_programmes_are_never_shown(paid_world, dave):
     assert client.get(URL, {"programme": "x"}).status_code == 404
 
 
+def test_a_sandbox_programme_is_never_in_the_figures(programme, alice, centre, bob, chengdu):
+    sandbox = builders.programme(
+        authority=chengdu, manager=alice, providers=[centre], code="cd-sandbox"
+    )
+    Programme.objects.filter(pk=sandbox.pk).update(is_sandbox=True)
+    client = signed_in(bob)
+
+    response = client.get(URL)
+
+    assert set(shown(response)) == {programme.code}
+    assert client.get(URL, {"programme": sandbox.pk}).status_code == 404
+
+
 def test_company_and_provider_staff_are_refused(paid_world, company, centre_engineer):
     assert signed_in(company.clerk).get(URL).status_code == 403
     assert signed_in(centre_engineer).get(URL).status_code == 403
