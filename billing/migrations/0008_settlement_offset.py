@@ -5,15 +5,14 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0007_fsm_statuses_and_superseded'),
+        ("billing", "0007_fsm_statuses_and_superseded"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='settlement',
-            name='offset',
+            model_name="settlement",
+            name="offset",
             field=vouchers.models.fields.MoneyField(decimal_places=2, default=0, max_digits=15),
         ),
     ]

@@ -5,15 +5,16 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('company', '0005_claim_decisions'),
+        ("company", "0005_claim_decisions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claim',
-            name='offset',
-            field=vouchers.models.fields.MoneyField(decimal_places=2, default=0, max_digits=15, verbose_name='抵扣追回款 / offset'),
+            model_name="claim",
+            name="offset",
+            field=vouchers.models.fields.MoneyField(
+                decimal_places=2, default=0, max_digits=15, verbose_name="抵扣追回款 / offset"
+            ),
         ),
     ]

@@ -4,20 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('vouchers', '0019_queue_order_indexes'),
+        ("vouchers", "0019_queue_order_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ledgeraccount',
-            name='kind',
-            field=models.CharField(choices=[('funding', 'Funding'), ('available', 'Available'), ('reserve', 'Voucher reserve'), ('redeemed', 'Redeemed'), ('paid', 'Paid'), ('payable', 'Payable'), ('receivable', 'Receivable'), ('written_off', 'Written off')], max_length=12),
+            model_name="ledgeraccount",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("funding", "Funding"),
+                    ("available", "Available"),
+                    ("reserve", "Voucher reserve"),
+                    ("redeemed", "Redeemed"),
+                    ("paid", "Paid"),
+                    ("payable", "Payable"),
+                    ("receivable", "Receivable"),
+                    ("written_off", "Written off"),
+                ],
+                max_length=12,
+            ),
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='kind',
-            field=models.CharField(choices=[('fund', 'Fund'), ('commit', 'Commit'), ('redeem', 'Redeem'), ('take_back', 'Take back'), ('release', 'Release'), ('pay', 'Pay'), ('clawback', 'Claw back'), ('offset', 'Offset'), ('repay', 'Repayment'), ('write_off', 'Write-off')], max_length=10),
+            model_name="ledgerentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("fund", "Fund"),
+                    ("commit", "Commit"),
+                    ("redeem", "Redeem"),
+                    ("take_back", "Take back"),
+                    ("release", "Release"),
+                    ("pay", "Pay"),
+                    ("clawback", "Claw back"),
+                    ("offset", "Offset"),
+                    ("repay", "Repayment"),
+                    ("write_off", "Write-off"),
+                ],
+                max_length=10,
+            ),
         ),
     ]
