@@ -92,6 +92,9 @@ class Scenario:
     voucher_kind: str = ""
 
 
+# Not a status: an active reimburse voucher whose claim is approved, waiting to be paid.
+CLAIM_APPROVED = "claim_approved"
+
 SCENARIOS = [
     Scenario("draft", "chengdu", "ent01", "cd-icc", "400000.00"),
     Scenario("draft", "chengdu", "ent03", "cd-icc", "100000.00"),  # fails the revenue floor
@@ -125,4 +128,6 @@ SCENARIOS = [
     ),
     Scenario("expired", "hangzhou-sme", "ent07", "hz-aicc", "200000.00"),
     Scenario("revoked", "chengdu", "uni02", "cd-icc", "300000.00"),
+    # Beijing reimburses: 智言's second contract, its claim approved for a payment batch.
+    Scenario(CLAIM_APPROVED, "beijing", "ent10", "bj-aipc", "1000000.00"),
 ]

@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from accounts.models import Authority, Entity, Membership, Provider, User
+from payments.models import BankDetails
+from payments.services.bank_details import change_bank_details
 from vouchers.demo import world
 from vouchers.demo.brief_programmes import (
     FIRST_TABLE,
@@ -32,6 +34,7 @@ from vouchers.demo.brief_programmes import (
     programme_fields,
 )
 from vouchers.demo.cast import (
+    CLAIM_APPROVED,
     ENTITY_KINDS,
     GIVEN_NAMES,
     PROVIDER_PROFILES,
@@ -40,6 +43,7 @@ from vouchers.demo.cast import (
     Scenario,
 )
 from vouchers.models import Application, Contract, DishonestyList, Programme, Voucher
+from vouchers.money import share_of
 from vouchers.services.applications import (
     approve_application,
     create_application,
@@ -48,7 +52,7 @@ from vouchers.services.applications import (
     submit_application,
     withdraw_application,
 )
-from vouchers.services.closing import expire_voucher, revoke_voucher
+from vouchers.services.closing import end_public_notice, expire_voucher, revoke_voucher
 from vouchers.services.dishonesty import import_dishonesty_list
 from vouchers.services.redemption import redeem
 
@@ -106,7 +110,14 @@ def load() -> Demo:
         _ensure_scenario(demo, number, scenario)
     _ensure_group_clerk(demo)
     _ensure_clawback(demo)
+    _ensure_statement_to_pay(demo)
     return demo
+
+
+def demo_account_number(pk: int, *, prefix: str) -> str:
+    """A fictional account number of 16 digits, one per payee (a shared number would make
+    two payees look related)."""
+    return f"{prefix}{pk:012d}"
 
 
 def _ensure_admin(demo: Demo) -> None:
@@ -174,9 +185,15 @@ def _ensure_provider(demo: Demo, key: str) -> None:
             )
             demo.created += 1
         demo.providers[key] = provider
-        _ensure_member(
+        staff = _ensure_member(
             demo, f"{key}-staff", Role.PROVIDER_STAFF, provider, f"{data['name']} 对接人"
         )
+        if not BankDetails.objects.filter(provider=provider).exists():
+            change_bank_details(
+                payee=provider, account_name=data["name"], bank_name="中国建设银行（演示）",
+                account_number=demo_account_number(provider.pk, prefix="4400"), by=staff,
+            )  # fmt: skip
+            demo.created += 1
 
 
 def _ensure_programme(demo: Demo, entry: dict) -> None:
@@ -351,25 +368,81 @@ def _revoke(demo, scenario, application):
     return application
 
 
+def _end_notice(demo, scenario, application):
+    voucher = Voucher.objects.get(application=application)
+    # The demo cannot wait out the week's notice: end it as the daily job would that day.
+    end_public_notice(voucher=voucher, today=voucher.notice_ends_on)
+    return application
+
+
+def _claim_approved(demo, scenario, application):
+    """The company paid half its contract and claims its share with the invoice and the
+    delivery proof; a reviewer approves it in full (reserve -> the entity's payable)."""
+    from company.services.claim_review import approve_claim
+    from company.services.claims import file_claim
+
+    voucher = Voucher.objects.get(application=application)
+    paid = Decimal(scenario.value) / 2
+    claim = file_claim(
+        entity=application.entity, voucher=voucher, by=demo.users[scenario.entity],
+        invoice_number=f"FP-{application.contract.number}", invoice_date=demo.today,
+        invoice_amount=paid, amount=share_of(paid, voucher.rate),
+        service_start=application.contract.service_start, service_end=demo.today,
+        invoice_file=SimpleUploadedFile("invoice.pdf", DEMO_PDF, "application/pdf"),
+        delivery_proof=SimpleUploadedFile("delivery.pdf", DEMO_PDF, "application/pdf"),
+    )  # fmt: skip
+    approve_claim(claim=claim, amount=claim.amount, by=_reviewer(demo, scenario, 1))
+    return application
+
+
+DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
 def _ensure_clawback(demo: Demo) -> None:
     """A claw-back (追回) with money still owed, so that its pages are not empty: the
     Chengdu centre reports a day's usage on inst01's active voucher, its statement of the
-    month is approved and paid, then an audit finds a fifth of that subsidy billed twice."""
-    from billing.ingest import ingest_records
-    from billing.models import Settlement, UsageRecord
-    from billing.reconcile import reconcile
-    from billing.records import parse_records
-    from billing.settlements import approve_settlement, build_settlements, pay_settlement
+    month is approved and paid through a batch, then an audit finds a fifth of that
+    subsidy billed twice."""
+    from billing.models import UsageRecord
     from recovery.models import Finding
     from recovery.services import record_finding
 
     if Finding.objects.exists():
         return
-    number = next(i for i, s in enumerate(SCENARIOS, start=1) if s.entity == "inst01")
+    statement = _approved_statement(demo, "inst01", "DEMO-CLAWBACK-1")
+    _paid_through_batch(demo, "chengdu", statement)
+    record = UsageRecord.objects.get(provider=statement.provider, record_id="DEMO-CLAWBACK-1")
+    record_finding(
+        record=record, amount=record.subsidy / 5, by=demo.users["chengdu-reviewer1"],
+        reason="审计发现部分卡时重复计费 / an audit found some hours billed twice",
+        evidence=SimpleUploadedFile("demo-audit.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    )  # fmt: skip
+
+
+def _ensure_statement_to_pay(demo: Demo) -> None:
+    """An approved statement waiting for a payment batch (the national supercomputing
+    centre's day of usage on uni01's voucher), so Chengdu's finance officers have one to
+    prepare, approve and pay; approved by a reviewer, so neither officer decided it."""
+    from billing.models import UsageRecord
+
+    if not UsageRecord.objects.filter(record_id="DEMO-STATEMENT-1").exists():
+        _approved_statement(demo, "uni01", "DEMO-STATEMENT-1")
+
+
+def _approved_statement(demo: Demo, entity_key: str, record_id: str):
+    """A day's usage (10,000 yuan billed) on the entity's active Chengdu voucher, reconciled
+    and on its provider's statement of the month, which chengdu-reviewer1 approves."""
+    from billing.ingest import ingest_records
+    from billing.models import Settlement
+    from billing.reconcile import reconcile
+    from billing.records import parse_records
+    from billing.settlements import approve_settlement, build_settlements
+
+    number = next(i for i, s in enumerate(SCENARIOS, start=1) if s.entity == entity_key)
     voucher = Voucher.objects.get(contract__number=f"DEMO-{demo.today.year}-{number:03d}")
     day = f"{demo.today.isoformat()}T{{}}+08:00"
     raw = {
-        "record_id": "DEMO-CLAWBACK-1", "contract_number": voucher.contract.number,
+        "record_id": record_id, "contract_number": voucher.contract.number,
         "period_start": day.format("00:00:00"), "period_end": day.format("23:59:59"),
         "sku": "gpu-a800-hour", "description": "A800 GPU hours", "quantity": "100",
         "unit": "hour", "amount": "10000.00", "currency": "CNY",
@@ -382,14 +455,22 @@ def _ensure_clawback(demo: Demo) -> None:
     statement = Settlement.objects.get(
         programme=voucher.programme, provider=voucher.provider, period=period
     )
-    statement = approve_settlement(settlement=statement, by=demo.users["chengdu-reviewer1"])
-    pay_settlement(settlement=statement, by=demo.users["chengdu-finance"])
-    record = UsageRecord.objects.get(provider=voucher.provider, record_id="DEMO-CLAWBACK-1")
-    record_finding(
-        record=record, amount=record.subsidy / 5, by=demo.users["chengdu-reviewer1"],
-        reason="审计发现部分卡时重复计费 / an audit found some hours billed twice",
-        evidence=SimpleUploadedFile("demo-audit.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    return approve_settlement(settlement=statement, by=demo.users["chengdu-reviewer1"])
+
+
+def _paid_through_batch(demo: Demo, prefix: str, statement) -> None:
+    """Four eyes, as the finance pages do it: <prefix>-finance prepares a batch of the
+    statement alone, <prefix>-finance2 approves it and records the bank's reference."""
+    from payments.services.batches import approve_batch, pay_batch, prepare_batch
+
+    batch = prepare_batch(
+        authority=statement.programme.authority, by=demo.users[f"{prefix}-finance"],
+        statement_ids=[statement.pk], note="演示 / demo",
     )  # fmt: skip
+    approver = demo.users[f"{prefix}-finance2"]
+    batch = approve_batch(batch=batch, by=approver)
+    references = {line.pk: (f"DEMO-BANK-{line.pk:06d}", demo.today) for line in batch.lines.all()}
+    pay_batch(batch=batch, references=references, by=approver)
 
 
 STEPS = {
@@ -403,6 +484,8 @@ STEPS = {
     Voucher.Status.EXHAUSTED: (_submit, _approve, _redeem_all),
     Voucher.Status.EXPIRED: (_submit, _approve, _expire),
     Voucher.Status.REVOKED: (_submit, _approve, _revoke),
+    # A reimburse claim approved and waiting for a payment batch.
+    CLAIM_APPROVED: (_submit, _approve, _end_notice, _claim_approved),
 }
 
 
@@ -415,6 +498,12 @@ def provider_portal_line(logins: list[Login]) -> str:
         f"Provider portal (API keys, contracts, usage files, statements): /provider/"
         f" - sign in as {staff.username} ({staff.organisation})"
     )
+
+
+PAYMENTS_LINE = (
+    "Payments (/authority/payments/): <prefix>-finance prepares a batch, <prefix>-finance2"
+    " approves and pays it (four eyes); waiting: a Beijing claim, a Chengdu statement"
+)
 
 
 def login_table(logins: list[Login]) -> str:

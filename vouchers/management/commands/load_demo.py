@@ -19,6 +19,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\nEvery password: {loader.PASSWORD}")
         self.stdout.write(f"Admin: {loader.ADMIN_URL}")
         self.stdout.write(loader.provider_portal_line(demo.logins))
+        self.stdout.write(loader.PAYMENTS_LINE)
         officers = second_factor.ensure_for(demo.users.values())
         self.stdout.write(
             "\nOfficers sign in with a second factor at /authority/: type one of these"
