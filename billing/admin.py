@@ -1,6 +1,7 @@
 """Billing in the back office: records, files and statements are read-only (only the
-pipelines write them); reviewers decide exceptions and officers approve and pay
-statements through actions that call the services, which check who may."""
+pipelines write them); reviewers decide exceptions through actions that call the
+services, which check who may. Statements are approved in the authority portal and paid
+only through a four-eyes payment batch (payments/), never from here."""
 
 from django.contrib import admin
 
@@ -12,10 +13,9 @@ from billing.models import (
     UsageRecord,
 )
 from billing.services.exceptions import resolve_exception
-from billing.settlements import approve_settlement, pay_settlement
 from config.admin_helpers import ViewOnlyMixin
 from config.errors import bilingual
-from vouchers.admin.common import run_each, with_note
+from vouchers.admin.common import with_note
 
 
 @admin.register(UsageRecord)
@@ -80,16 +80,3 @@ class SettlementAdmin(ViewOnlyMixin, admin.ModelAdmin):
                     "total_subsidy", "approved_by", "paid_by")  # fmt: skip
     list_filter = ("status", "period")
     inlines = (SettlementLineInline,)
-    actions = ("approve", "pay")
-
-    @admin.action(description="审核通过 / approve")
-    def approve(self, request, queryset):
-        run_each(self, request, queryset,
-                 lambda s: approve_settlement(settlement=s, by=request.user),
-                 done=bilingual("已审核", "approved"))  # fmt: skip
-
-    @admin.action(description="确认付款（另一名财务人员）/ record payment (a second officer)")
-    def pay(self, request, queryset):
-        run_each(self, request, queryset,
-                 lambda s: pay_settlement(settlement=s, by=request.user),
-                 done=bilingual("已付款", "paid"))  # fmt: skip

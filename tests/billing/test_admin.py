@@ -1,5 +1,6 @@
-"""Billing in the back office: bob (a Chengdu reviewer, staff) decides exceptions and
-approves statements through admin actions that call the services."""
+"""Billing in the back office: bob (a Chengdu reviewer, staff) decides exceptions through
+admin actions that call the services; statements are only shown there (approved in the
+authority portal, paid through a payment batch)."""
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -81,10 +82,15 @@ def test_a_refused_decision_is_a_message_not_an_error(staff_bob, reconciled):
     assert ReconciliationException.objects.get().status == "open"
 
 
-def test_a_reviewer_approves_a_statement(staff_bob, reconciled, bob):
+@pytest.mark.parametrize("action", ["approve", "pay"])
+def test_a_statement_is_neither_approved_nor_paid_from_the_back_office(
+    admin_client, reconciled, action
+):
     settlement = Settlement.objects.get()
+    page = admin_client.get(changelist("settlement"))
+    assert f'value="{action}"' not in page.content.decode()
 
-    act(staff_bob, "settlement", "approve", [settlement.pk])
+    act(admin_client, "settlement", action, [settlement.pk])
 
     settlement.refresh_from_db()
-    assert (settlement.status, settlement.approved_by) == ("approved", bob)
+    assert settlement.status == Settlement.Status.DRAFT
