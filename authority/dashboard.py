@@ -186,13 +186,6 @@ def waiting(*, applications, today: date) -> Waiting:
     return Waiting(bands, oldest, not all(holidays_known(y) for y in span))
 
 
-@dataclass
-class Tally:
-    awarded: Decimal = ZERO
-    redeemed: Decimal = ZERO
-    vouchers: int = 0
-
-
 _INDUSTRY_LABELS = dict(industries.CHOICES)  # lazy: each label in the reader's language
 
 
@@ -220,17 +213,19 @@ def top_lists(*, vouchers) -> dict[str, list[dict]]:
     )
     tallies = {"providers": {}, "industries": {}, "districts": {}}
     for *keys, awarded, redeemed, n in rows:
+        figures = (from_db(awarded), from_db(redeemed), n)
         for tally, key in zip(tallies.values(), keys, strict=True):
-            t = tally.setdefault(key, Tally())
-            t.awarded += from_db(awarded)
-            t.redeemed += from_db(redeemed)
-            t.vouchers += n
+            sums = tally.get(key, (ZERO, ZERO, 0))
+            tally[key] = tuple(a + b for a, b in zip(sums, figures, strict=True))
     providers = dict(Provider.objects.filter(pk__in=tallies["providers"]).values_list("pk", "name"))
     names = {"providers": providers.get, "industries": _industry_name, "districts": region_name}
-    return {
-        which: [
-            {"label": names[which](key), **vars(t)}
-            for key, t in sorted(tally.items(), key=lambda kv: (-kv[1].awarded, str(kv[0])))[:TOP]
-        ]
-        for which, tally in tallies.items()
-    }
+    return {which: _top(tally, names[which]) for which, tally in tallies.items()}
+
+
+def _top(tally: dict, name) -> list[dict]:
+    """The TOP keys by what was awarded, largest first (ties by key: a stable order)."""
+    ranked = sorted(tally.items(), key=lambda item: (-item[1][0], str(item[0])))
+    return [
+        {"label": name(key), "awarded": awarded, "redeemed": redeemed, "vouchers": n}
+        for key, (awarded, redeemed, n) in ranked[:TOP]
+    ]

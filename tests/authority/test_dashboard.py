@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from billing.models import UsageRecord
 from billing.reconcile import reconcile
-from billing.settlements import approve_settlement, build_settlements, pay_settlement
+from billing.settlements import approve_settlement, build_settlements
 from recovery.selectors import outstanding_receivables
 from recovery.services import record_finding
 from tests import builders
@@ -86,7 +86,7 @@ def paid_world(programme, company, centre, bob, fiona):
     reconcile()
     build_settlements(period="2024-06")
     june = approve_settlement(settlement=programme.settlements.get(period="2024-06"), by=bob)
-    pay_settlement(settlement=june, by=fiona)
+    builders.paid_through_batch(june, by=fiona)
     return programme
 
 
