@@ -18,6 +18,7 @@ from accounts.validators import normalise_credit_code, validate_credit_code, val
 from company.errors import readable
 from company.uploads import validate_document
 from vouchers.models import Contract
+from web.forms import DateInput
 
 User = get_user_model()
 CENT = Decimal("0.01")  # the smallest amount a money field takes (never a float)
@@ -31,11 +32,6 @@ def _localised_validator(validator):
             raise forms.ValidationError(readable(exc), code=exc.code) from exc
 
     return check
-
-
-def _date_input():
-    """A browser date picker; it reads and writes ISO dates, whatever the language."""
-    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class CreditCodeField(forms.CharField):
@@ -101,7 +97,7 @@ class InviteForm(forms.Form):
 
 
 class DeclarationForm(forms.Form):
-    declared_on = forms.DateField(label=_("Declared on"), widget=_date_input())
+    declared_on = forms.DateField(label=_("Declared on"), widget=DateInput())
     fiscal_year = forms.IntegerField(label=_("Revenue year"), min_value=1990, max_value=2100)
     registered_region = forms.CharField(
         label=_("Registered region (code)"),
@@ -156,9 +152,9 @@ class ContractForm(forms.Form):
 
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=None, empty_label=None)
     number = forms.CharField(label=_("Contract number"), max_length=64)
-    signed_on = forms.DateField(label=_("Signed on"), widget=_date_input())
-    service_start = forms.DateField(label=_("Service start"), widget=_date_input())
-    service_end = forms.DateField(label=_("Service end"), widget=_date_input())
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+    service_start = forms.DateField(label=_("Service start"), widget=DateInput())
+    service_end = forms.DateField(label=_("Service end"), widget=DateInput())
     value = forms.DecimalField(
         label=_("Contract value (yuan)"), min_value=CENT, max_digits=16, decimal_places=2
     )
@@ -202,15 +198,15 @@ def sample_contract_values() -> dict:
 
 class ClaimForm(forms.Form):
     invoice_number = forms.CharField(label=_("Invoice (发票) number"), max_length=40)
-    invoice_date = forms.DateField(label=_("Invoice date"), widget=_date_input())
+    invoice_date = forms.DateField(label=_("Invoice date"), widget=DateInput())
     invoice_amount = forms.DecimalField(
         label=_("Invoice amount (yuan)"), min_value=CENT, max_digits=16, decimal_places=2
     )
     amount = forms.DecimalField(
         label=_("Amount claimed (yuan)"), min_value=CENT, max_digits=16, decimal_places=2
     )
-    service_start = forms.DateField(label=_("Service from"), widget=_date_input())
-    service_end = forms.DateField(label=_("Service to"), widget=_date_input())
+    service_start = forms.DateField(label=_("Service from"), widget=DateInput())
+    service_end = forms.DateField(label=_("Service to"), widget=DateInput())
     invoice_file = forms.FileField(
         label=_("Invoice file (PDF, JPEG or PNG)"), validators=[validate_document]
     )

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Authority
+from web.forms import DateInput
 
 
 class BankDetailsForm(forms.Form):
@@ -41,7 +42,7 @@ class PayForm(forms.Form):
     paid_on = forms.DateField(
         label=_("Paid on"),
         help_text=_("For the lines below that name no date."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     references = forms.CharField(
         label=_("Bank references"),

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from authority.builder.fields import CheckboxList
+from web.forms import DateInput
 from webhooks.events import TYPES
 
 
@@ -40,12 +41,12 @@ class AnswerForm(forms.Form):
     service_start = forms.DateField(
         label=_("Service start in your records"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     service_end = forms.DateField(
         label=_("Service end in your records"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     note = forms.CharField(
         label=_("Note (required for a dispute; the reviewer reads it)"),

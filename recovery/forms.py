@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from company.uploads import validate_document
+from web.forms import DateInput
 
 
 class FindingForm(forms.Form):
@@ -34,9 +35,7 @@ class FindingForm(forms.Form):
 class RepaymentForm(forms.Form):
     amount = forms.CharField(label=_("Amount repaid (yuan)"))
     bank_reference = forms.CharField(label=_("Bank reference"), max_length=60)
-    repaid_on = forms.DateField(
-        label=_("Repaid on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    repaid_on = forms.DateField(label=_("Repaid on"), widget=DateInput())
 
 
 class WriteOffForm(forms.Form):

@@ -8,6 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from web.auth import password_is_right
 
 WIDGET_SELECTS = {"select", "selectmultiple", "nullbooleanselect"}
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker. It reads and writes ISO dates whatever the page's
+    language, so the value is rendered as one: in the language's own format (2026/12/06)
+    the picker would show an initial or re-shown value as empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 WIDGET_CHECKS = {"checkbox", "radioselect", "checkboxselectmultiple"}
 
 
