@@ -14,9 +14,10 @@ account. A correction's line shows, as billed, its change to what was billed
 (`billed_change`), so a period's total billed is what the provider billed after the
 corrections it sent.
 
-Approval by a reviewer or finance officer of the programme's authority; payment by a
-finance officer who did not approve it (four-eyes, also a check constraint), moving the
-total redeemed -> paid in the ledger.
+Approval by a reviewer or finance officer of the programme's authority; payment only
+through a payment batch (payments/), approved by a finance officer who did not approve
+the statement (four-eyes, also a check constraint), which moves the money redeemed ->
+paid in the ledger.
 """
 
 import re
@@ -34,8 +35,7 @@ from billing.models import Settlement, UsageRecord
 from config.errors import DomainError
 from recovery import services as recovery
 from vouchers import money_sql
-from vouchers.models import LedgerEntry, Programme
-from vouchers.services import ledger
+from vouchers.models import Programme
 
 Kind = Programme.SettlementPeriod
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -190,15 +190,14 @@ def approve_settlement(*, settlement: Settlement, by) -> Settlement:
     return settlement
 
 
-def pay_settlement(*, settlement: Settlement, by, batch=None) -> Settlement:
+def pay_settlement(*, settlement: Settlement, by, batch) -> Settlement:
     """Record the payment: a second officer, not the approver (four-eyes).
 
-    The portal pays statements through a payment batch (payments/services/batches.py):
-    the batch, holding this statement's row lock, has already moved its net amount
-    redeemed -> paid with its other lines, and its approver is the second officer. Without
-    a batch (the back office's action) this moves the total itself."""
+    Only a payment batch pays a statement (payments/services/batches.py): the batch,
+    holding this statement's row lock, has already moved its net amount redeemed -> paid
+    with its other lines, and its approver is the second officer."""
     require(by, "billing.pay_settlement", settlement)
-    second = batch.approved_by_id if batch is not None else by.pk
+    second = batch.approved_by_id
     with transaction.atomic():
         settlement = _locked(settlement, Settlement.Status.APPROVED)
         if settlement.approved_by_id == second:
@@ -215,11 +214,4 @@ def pay_settlement(*, settlement: Settlement, by, batch=None) -> Settlement:
         settlement.paid_by_id = second
         _note_step(settlement, by, "pay", Settlement.Status.APPROVED)
         settlement.save(update_fields=["status", "paid_by", "approvals", "updated_at"])
-        if batch is None and settlement.total_subsidy > 0:
-            ledger.transfer(
-                debit=ledger.redeemed_account(settlement.programme_id, settlement.provider_id),
-                credit=ledger.paid_account(settlement.programme_id, settlement.provider_id),
-                amount=settlement.total_subsidy, kind=LedgerEntry.Kind.PAY, by=by,
-                reference=f"settlement:{settlement.pk}",
-            )  # fmt: skip
     return settlement

@@ -12,6 +12,7 @@ from accounts.models import Membership
 from accounts.permissions import MONEY_ACTIONS
 from accounts.services import declare_profile
 from audit.models import AuditEvent
+from payments.models import PaymentBatch
 from tests import builders
 from tests.builders import CHENGDU_RULES
 from vouchers.models import Application, Contract, Programme, Voucher
@@ -194,11 +195,27 @@ def approve_statement(w):
 
 
 def pay_statement(w):
+    """A statement is paid only by a batch's payment: the batch approved by frank."""
     from billing.settlements import approve_settlement, pay_settlement
+    from payments.services.batches import approve_batch, prepare_batch
 
     settlement = approve_settlement(settlement=_settlement(w), by=w.bob)
-    fiona = builders.member("fiona", Role.FINANCE_OFFICER, authority=w.chengdu)
-    return lambda by: pay_settlement(settlement=settlement, by=by), fiona
+    _centre_bank_details(w)
+    fiona, frank = _finance(w)
+    batch = approve_batch(batch=prepare_batch(authority=w.chengdu, by=fiona), by=frank)
+    return lambda by: pay_settlement(settlement=settlement, by=by, batch=batch), fiona
+
+
+def _paid_statement(w):
+    """The statement pay_statement builds, paid through its batch; fiona returned."""
+    from payments.services.batches import pay_batch
+
+    pay_statement(w)
+    fiona, frank = _finance(w)
+    batch = PaymentBatch.objects.get()
+    paid = {line.pk: ("B-1", date(2024, 6, 1)) for line in batch.lines.all()}
+    pay_batch(batch=batch, references=paid, by=frank)
+    return fiona
 
 
 def resolve(w):
@@ -255,8 +272,7 @@ def _paid_finding(w):
     from recovery.services import record_finding
     from tests.recovery.conftest import evidence
 
-    pay, fiona = pay_statement(w)
-    pay(fiona)
+    fiona = _paid_statement(w)
     record = UsageRecord.objects.get()
     found = record_finding(
         record=record, amount="20.00", reason="审计", evidence=evidence(), by=w.bob
@@ -269,8 +285,7 @@ def record_finding(w):
     from recovery.services import record_finding as find
     from tests.recovery.conftest import evidence
 
-    pay, fiona = pay_statement(w)
-    pay(fiona)
+    _paid_statement(w)
     record = UsageRecord.objects.get()
     return lambda by: find(
         record=record, amount="1.00", reason="审计", evidence=evidence(), by=by
@@ -303,18 +318,23 @@ def _approved_statement(w):
     """An approved statement of the centre (the payee's bank details given)."""
     from billing.models import Settlement
     from billing.settlements import approve_settlement
-    from payments.services.bank_details import change_bank_details
 
     redeem(voucher=_voucher(w), billed_amount="100.00", by=w.centre_engineer)
-    change_bank_details(
-        payee=w.centre, account_name="成都智算中心", bank_name="建设银行",
-        account_number="44001234567890", by=w.centre_engineer,
-    )  # fmt: skip
+    _centre_bank_details(w)
     june = Settlement.objects.create(
         provider=w.centre, programme=w.application.programme, period="2024-06",
         total_subsidy=Decimal("50.00"),
     )  # fmt: skip
     approve_settlement(settlement=june, by=w.bob)
+
+
+def _centre_bank_details(w):
+    from payments.services.bank_details import change_bank_details
+
+    change_bank_details(
+        payee=w.centre, account_name="成都智算中心", bank_name="建设银行",
+        account_number="44001234567890", by=w.centre_engineer,
+    )  # fmt: skip
 
 
 def _finance(w):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from billing.models import Settlement
 from billing.reconcile import reconcile
-from billing.settlements import approve_settlement, build_settlements, pay_settlement
+from billing.settlements import approve_settlement, build_settlements
 from payments.services.bank_details import change_bank_details
 from payments.services.batches import approve_batch, pay_batch, prepare_batch
 from tests import builders
@@ -38,7 +38,7 @@ def paid_june(voucher, centre, bob, frank):
     build_settlements(period="2024-06")
     june = Settlement.objects.get(period="2024-06")
     approve_settlement(settlement=june, by=bob)
-    return pay_settlement(settlement=june, by=frank)
+    return builders.paid_through_batch(june, by=frank)
 
 
 def trace_of(client, voucher, page=1):

@@ -9,7 +9,7 @@ from accounts.models import Membership
 from billing.models import ReconciliationException, Settlement, UsageRecord
 from billing.reconcile import reconcile
 from billing.services.exceptions import resolve_exception
-from billing.settlements import approve_settlement, build_settlements, pay_settlement
+from billing.settlements import approve_settlement, build_settlements
 from config.errors import DomainError
 from tests import builders
 from tests.billing.conftest import assert_ledger_holds, issue, send, usage
@@ -39,7 +39,7 @@ def paid_june(voucher, centre, bob, fiona):
     build_settlements(period="2024-06")
     june = Settlement.objects.get(period="2024-06")
     approve_settlement(settlement=june, by=bob)
-    pay_settlement(settlement=june, by=fiona)
+    builders.paid_through_batch(june, by=fiona)
     assert redeemed_balance(voucher) == Decimal("0.00")
     return june
 

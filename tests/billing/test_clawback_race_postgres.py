@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from accounts.models import Membership
 from billing.models import Settlement, UsageRecord
 from billing.reconcile import reconcile
-from billing.settlements import approve_settlement, build_settlements, pay_settlement
+from billing.settlements import approve_settlement, build_settlements
 from tests import builders
 from tests.billing.conftest import assert_ledger_holds, send, usage
 from vouchers.services import ledger
@@ -54,7 +54,7 @@ def test_a_payment_in_flight_makes_the_take_back_an_exception(voucher, centre, b
     def pay():
         try:
             with transaction.atomic():
-                pay_settlement(settlement=june, by=fiona)  # empties the redeemed account
+                builders.paid_through_batch(june, by=fiona)  # empties the redeemed account
                 paying.set()
                 release.wait(timeout=60)
         finally:

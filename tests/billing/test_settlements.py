@@ -9,7 +9,7 @@ from django.db.models import Sum
 from accounts.models import Membership
 from billing.models import Settlement, SettlementLine, UsageRecord
 from billing.reconcile import reconcile
-from billing.settlements import approve_settlement, build_settlements, pay_settlement
+from billing.settlements import approve_settlement, build_settlements
 from config.errors import DomainError
 from tests import builders
 from tests.billing.conftest import assert_ledger_holds, send, usage
@@ -56,7 +56,7 @@ def test_building_again_adds_nothing(june):
 
 def test_a_statement_is_approved_then_paid_by_another_officer(june, bob, fiona, voucher):
     approve_settlement(settlement=june, by=bob)
-    paid = pay_settlement(settlement=june, by=fiona)
+    paid = builders.paid_through_batch(june, by=fiona)
 
     assert (paid.status, paid.approved_by, paid.paid_by) == ("paid", bob, fiona)
     paid_account = LedgerAccount.objects.get(kind="paid", provider=voucher.provider)
@@ -70,7 +70,7 @@ def test_the_approver_cannot_also_pay(june, fiona):
     approve_settlement(settlement=june, by=fiona)
 
     with pytest.raises(DomainError) as refused:
-        pay_settlement(settlement=june, by=fiona)
+        builders.paid_through_batch(june, by=fiona)
 
     assert refused.value.code == "four_eyes"
     assert Settlement.objects.get(pk=june.pk).status == "approved"
@@ -85,14 +85,14 @@ def test_only_the_authoritys_officers_approve_and_only_finance_pays(
     approve_settlement(settlement=june, by=bob)
 
     with pytest.raises(PermissionDenied):
-        pay_settlement(settlement=june, by=carol)  # a reviewer, not a finance officer
+        builders.paid_through_batch(june, by=carol)  # a reviewer, not a finance officer
 
 
 def test_a_correction_for_a_settled_month_lands_in_the_next_open_statement(
     june, bob, fiona, centre, voucher
 ):
     approve_settlement(settlement=june, by=bob)
-    pay_settlement(settlement=june, by=fiona)
+    builders.paid_through_batch(june, by=fiona)
     send(centre, [usage(record_id="a-fix", amount="80.00", corrects="a", day=3)])
     reconcile()
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from accounts.models import Membership
 from billing.models import Settlement
 from billing.reconcile import reconcile
-from billing.settlements import approve_settlement, build_settlements, pay_settlement
+from billing.settlements import approve_settlement, build_settlements
 from tests import builders
 from tests.authority.conftest import authenticator
 from tests.billing.conftest import issue, send, usage
@@ -26,7 +26,7 @@ def paid_june(programme, company, centre, bob, fiona):
     reconcile()
     build_settlements(period="2024-06")
     june = approve_settlement(settlement=Settlement.objects.get(), by=bob)
-    pay_settlement(settlement=june, by=fiona)
+    builders.paid_through_batch(june, by=fiona)
 
 
 def step(page, shot, check_a11y, name):

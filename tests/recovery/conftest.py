@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Membership
 from billing.models import Settlement
 from billing.reconcile import reconcile
-from billing.settlements import approve_settlement, build_settlements, pay_settlement
+from billing.settlements import approve_settlement, build_settlements
 from tests import builders
 from tests.billing.conftest import send, usage, voucher  # noqa: F401  (fixtures)
 from tests.company.conftest import PDF
@@ -40,7 +40,7 @@ def statement(period: str, records: list, *, centre, bob, fiona=None) -> Settlem
     build_settlements(period=period)
     found = Settlement.objects.get(period=period)
     found = approve_settlement(settlement=found, by=bob)
-    return pay_settlement(settlement=found, by=fiona) if fiona else found
+    return builders.paid_through_batch(found, by=fiona) if fiona else found
 
 
 @pytest.fixture

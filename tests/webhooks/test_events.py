@@ -7,7 +7,7 @@ from accounts.models import Membership
 from billing import usage_files
 from billing.models import Settlement
 from billing.reconcile import reconcile
-from billing.settlements import approve_settlement, build_settlements, pay_settlement
+from billing.settlements import approve_settlement, build_settlements
 from tests import builders
 from tests.billing.conftest import issue, send, usage
 from vouchers.services.closing import revoke_voucher
@@ -73,7 +73,7 @@ def test_a_statement_ready_then_paid(voucher, endpoint, centre, bob, chengdu):
     build_settlements(period="2024-06")
     statement = Settlement.objects.get()
     approve_settlement(settlement=statement, by=bob)
-    pay_settlement(settlement=statement, by=fiona)
+    builders.paid_through_batch(statement, by=fiona)
     assert types_delivered() == ["statement.paid", "statement.ready"]
     assert payload_of("statement.ready")["data"]["statement_id"] == statement.pk
 
