@@ -16,6 +16,7 @@ Two entities never applied: epsilon (16,000,000) would qualify, zeta (5,000,000)
 
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.apps import apps
@@ -30,6 +31,7 @@ from authority.models import ProgrammeInvitation
 from authority.services.invitations import invite_entities
 from authority.services.simulator import draft_of, simulate
 from company.models import Notification
+from company.tasks import email_notification_task
 from tests import builders
 from tests.authority.conftest import signed_in
 
@@ -234,7 +236,9 @@ def test_an_entity_is_invited_once_per_programme(
     epsilon = never_applied["epsilon"]
     epsilon.clerk.email = "epsilon@example.com"
     epsilon.clerk.save()
-    with django_capture_on_commit_callbacks(execute=True):
+    # The e-mail is a task queued after commit (eager or through the broker alike).
+    queueing = mock.patch("company.tasks.email_notification_task.delay")
+    with queueing as queued, django_capture_on_commit_callbacks(execute=True):
         made = invite_entities(programme=published, entities=[epsilon], by=alice)
     assert [invitation.entity for invitation in made] == [epsilon]
     again = invite_entities(programme=published, entities=[epsilon], by=alice)
@@ -244,6 +248,8 @@ def test_an_entity_is_invited_once_per_programme(
     notice = Notification.objects.get(entity=epsilon)
     assert notice.user == epsilon.clerk
     assert published.name_zh in notice.subject_zh
+    queued.assert_called_once_with(notice.pk)
+    email_notification_task(notice.pk)
     assert [m.to for m in mail.outbox] == [["epsilon@example.com"]]
 
 

@@ -6,6 +6,7 @@ these, and the revision diff compares them line by line."""
 from typing import NamedTuple
 
 from vouchers.money import to_decimal
+from vouchers.rules.schema import TIER_CONDITIONS
 from vouchers.rules.wording import labels, money_text, percent_text
 
 
@@ -105,7 +106,10 @@ def _condition(key: str, value) -> tuple[str, str]:
 
 def tier_line(index: int, tier: dict) -> Line:
     share = percent_text_of(tier["rate"])
-    conditions = [_condition(key, value) for key, value in tier["when"].items()]
+    # In the schema's order, not the stored one: PostgreSQL's jsonb keeps an object's keys
+    # in its own order, and the same tier must read (and diff) the same on either backend.
+    when = tier["when"]
+    conditions = [_condition(key, when[key]) for key in TIER_CONDITIONS if key in when]
     if not conditions:
         zh, en = f"补贴比例 {share}", f"a rate of {share}"
     else:
