@@ -10,11 +10,6 @@ from config.errors import DomainError
 from vouchers.money import parse_rate
 
 
-def date_input():
-    """A browser date picker; it reads and writes ISO dates, whatever the language."""
-    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
 class CheckboxList(forms.CheckboxSelectMultiple):
     """One Bootstrap `.form-check` row per choice (Django's own lists the inputs inside
     their labels, which the site's styles squeeze into a one-character column)."""

@@ -7,10 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Provider
-from authority.builder.fields import CheckboxList, PercentField, date_input
+from authority.builder.fields import CheckboxList, PercentField
 from authority.builder.rule_forms import LabelledChoices
 from vouchers.models import Programme
 from vouchers.rules.schema import ENTITY_KINDS
+from web.forms import DateInput
 
 TERMS = (
     "code", "name_zh", "name_en", "region_code", "region_name", "year", "total_budget",
@@ -55,14 +56,7 @@ class ProgrammeForm(forms.ModelForm):
             "settlement_period": _("Settlement period"),
             "objection_email": _("Objection e-mail"),
         }
-        widgets = {"applications_open": date_input(), "applications_close": date_input()}
-
-    def __init__(self, *args, provider_search: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        if provider_search:
-            self.fields["providers"].queryset = (
-                Provider.objects.real().filter(name__icontains=provider_search).order_by("name")
-            )
+        widgets = {"applications_open": DateInput(), "applications_close": DateInput()}
 
     def _post_clean(self):
         """The model's own checks (budget, window, caps) run in the service, which

@@ -9,10 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts import industries
-from authority.builder.fields import CheckboxList, CodeListField, date_input
+from authority.builder.fields import CheckboxList, CodeListField
 from vouchers.models.fields import MoneyFormField
 from vouchers.rules.schema import ENTITY_KINDS, PARAMS
 from vouchers.rules.wording import label
+from web.forms import DateInput
 
 
 class LabelledChoices:
@@ -142,10 +143,8 @@ class NotRelatedPartyForm(RuleForm):
 class ContractWindowForm(RuleForm):
     kind, title = "contract_window", _("Contract dates")
     params = ("signed_from", "signed_to", "max_term_months")
-    signed_from = forms.DateField(
-        label=_("Signed on or after"), required=False, widget=date_input()
-    )
-    signed_to = forms.DateField(label=_("Signed on or before"), required=False, widget=date_input())
+    signed_from = forms.DateField(label=_("Signed on or after"), required=False, widget=DateInput())
+    signed_to = forms.DateField(label=_("Signed on or before"), required=False, widget=DateInput())
     max_term_months = forms.IntegerField(
         label=_("Longest term (months)"), required=False, min_value=1
     )

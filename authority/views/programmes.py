@@ -36,7 +36,7 @@ def programmes(request):
 @officer_view
 def new(request):
     authority = managed_authority(request)
-    forms = builder.bind(posted(request), provider_search=_search(request))
+    forms = builder.bind(posted(request))
     if request.method == "POST" and forms.is_valid():
         created = _save(forms, lambda fields, document, providers, funding: services.create_programme(
             by=request.user, fields={**fields, "authority": authority}, rules=document,
@@ -53,10 +53,7 @@ def edit(request, pk):
     if found.status != Programme.Status.DRAFT:
         return redirect("authority:revise", found.pk)
     document = found.current_ruleset().document
-    forms = builder.bind(
-        posted(request), document=document, programme=found,
-        provider_search=_search(request),
-    )  # fmt: skip
+    forms = builder.bind(posted(request), document=document, programme=found)
     if request.method == "POST" and forms.is_valid():
         saved = _save(forms, lambda fields, document, providers, funding: services.update_draft(
             programme=found, by=request.user, fields=fields, rules=document,
@@ -65,11 +62,6 @@ def edit(request, pk):
         if saved is not None:
             return redirect("authority:programme", found.pk)
     return render(request, "authority/programme_form.html", {"forms": forms, "programme": found})
-
-
-def _search(request) -> str:
-    """Providers listed by name while building; a save checks against them all."""
-    return request.GET.get("q", "").strip() if request.method == "GET" else ""
 
 
 def _save(forms, call):

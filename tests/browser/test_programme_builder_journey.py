@@ -71,7 +71,12 @@ def fill_terms(page, centre, year):
         page.locator(selector).fill(value)
     page.locator("#id_settlement_mode").select_option("provider_deducts")
     page.get_by_label("Cash voucher for compute").or_(page.get_by_label("算力现金券")).check()
+    # The provider search filters the list in the page: what was typed above stays.
+    page.locator("#provider-search").fill("没有这个服务商")
+    expect(page.get_by_label(centre.name)).to_be_hidden()
+    page.locator("#provider-search").fill(centre.name[:2])
     page.get_by_label(centre.name).check()
+    expect(page.locator("#id_code")).to_have_value(f"cd-{year}")
 
 
 def fill_rules(page):

@@ -194,7 +194,6 @@ def test_sandbox_programmes_and_providers_are_in_no_real_list(sandbox, programme
     assert list(open_programmes()) == [programme]
     offered = ProgrammeForm().fields["providers"].queryset
     assert list(offered) == [centre]
-    assert list(ProgrammeForm(provider_search="沙箱").fields["providers"].queryset) == []
 
 
 def test_a_usage_file_sent_with_a_test_key_is_reconciled_once_read(sandbox_api, sandbox, processed):

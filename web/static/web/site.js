@@ -51,6 +51,20 @@
     };
   }
 
+  // <input data-filter-checks="<id>">: show only the choices (.form-check rows) under that
+  // element whose label holds what is typed; in the page, so nothing else typed is lost.
+  document.addEventListener("input", function (event) {
+    var target = event.target.getAttribute && event.target.getAttribute("data-filter-checks");
+    var list = target && document.getElementById(target);
+    if (!list) {
+      return;
+    }
+    var wanted = event.target.value.trim().toLowerCase();
+    list.querySelectorAll(".form-check").forEach(function (row) {
+      row.hidden = wanted !== "" && row.textContent.toLowerCase().indexOf(wanted) === -1;
+    });
+  });
+
   // A refused form comes back with an error summary (templates/web/forms/error_summary.html):
   // move the focus to it, so the reader starts from the list of what to fix.
   function focusErrorSummary(root) {
