@@ -83,6 +83,8 @@ def ended_periods(today: date) -> list[str]:
     return [key for key in keys if parse_period(key).end == this_month]
 
 
+# The lines in the order their records were received (a statement reads in that order),
+# whatever order the planner scans them in.
 ADD_LINES = """
 INSERT INTO billing_settlementline (settlement_id, record_id, billed, subsidy)
 SELECT s.id, r.id, CASE WHEN r.corrects = '' THEN r.amount ELSE COALESCE(r.billed_change, 0) END,
@@ -94,6 +96,7 @@ JOIN billing_settlement s
  AND s.period = %s AND s.status = 'draft'
 WHERE r.status = 'redeemed' AND r.start_date < %s
   AND NOT EXISTS (SELECT 1 FROM billing_settlementline l WHERE l.record_id = r.id)
+ORDER BY r.id
 ON CONFLICT (record_id) DO NOTHING
 """
 TOTALS = """
