@@ -120,4 +120,8 @@ def test_the_demo_command_gives_each_entity_an_admin_and_fills_the_inboxes(appli
     call_command("company_demo")
     call_command("company_demo")  # a second run changes nothing
     assert CompanyAccount.objects.get(entity=company).admin == company.clerk
-    assert Notification.objects.filter(user=company.clerk).count() == 1
+    # The application's notice, and the bank details the admin entered (a batch needs them).
+    inbox = Notification.objects.filter(user=company.clerk)
+    assert inbox.count() == 2
+    assert inbox.filter(subject_en__startswith="Bank details changed").count() == 1
+    assert company.bank_details.account_name == company.name
