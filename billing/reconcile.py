@@ -312,12 +312,12 @@ def _flag_unmatched(outcome: Outcome) -> None:
 # statistic: it stays a fair sample, and nothing else depends on it.
 COUNT_PRICES = """
 INSERT INTO billing_skupricebucket (provider_id, sku, month, band, samples)
-SELECT provider_id, sku, {month} AS month, FLOOR(LN(amount * 1.0 / quantity) / LN(1.01)) AS band,
+SELECT provider_id, sku, {month} AS month, FLOOR(LN(CAST(amount AS DOUBLE PRECISION) / quantity) / LN(1.01)) AS band,
        COUNT(*)
 FROM billing_usagerecord
 WHERE voucher_id IN ({vouchers}) AND reconcile_run = %s
   AND corrects = '' AND quantity > 0 AND amount > 0
-GROUP BY provider_id, sku, {month}, FLOOR(LN(amount * 1.0 / quantity) / LN(1.01))
+GROUP BY provider_id, sku, {month}, FLOOR(LN(CAST(amount AS DOUBLE PRECISION) / quantity) / LN(1.01))
 ORDER BY provider_id, sku, month, band
 ON CONFLICT (provider_id, sku, month, band)
 DO UPDATE SET samples = billing_skupricebucket.samples + excluded.samples
