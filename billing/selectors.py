@@ -131,3 +131,16 @@ def payment_of(*, settlement: Settlement) -> dict:
         "reference": line["bank_reference"] if line else "",
         "paid_on": line["paid_on"] if line else None,
     }
+
+
+def statement_page(settlement: Settlement) -> dict:
+    """What both portals' statement pages show: the lines by voucher, their totals, and
+    the payment (its offset, bank reference and date when paid)."""
+    lines = statement_by_voucher(settlement=settlement)
+    return {
+        "statement": settlement,
+        "lines": lines,
+        "totals": line_totals(lines),
+        "paid_at": paid_at(settlement),
+        "payment": payment_of(settlement=settlement),
+    }

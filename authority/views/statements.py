@@ -35,13 +35,8 @@ def statements(request):
 @officer_view
 def statement(request, pk):
     found = get_statement_for_user(request, pk)
-    lines = selectors.statement_by_voucher(settlement=found)
     context = {
-        "statement": found,
-        "lines": lines,
-        "totals": selectors.line_totals(lines),
-        "paid_at": selectors.paid_at(found),
-        "payment": selectors.payment_of(settlement=found),
+        **selectors.statement_page(found),
         "can_approve": found.status == Settlement.Status.DRAFT
         and request.user.has_perm("billing.approve_settlement", found),
     }

@@ -53,15 +53,7 @@ def statements(request):
 @provider_view
 def statement(request, pk):
     found = get_statement_for_user(request, pk)
-    lines = selectors.statement_by_voucher(settlement=found)
-    context = {
-        "statement": found,
-        "lines": lines,
-        "totals": selectors.line_totals(lines),
-        "paid_at": selectors.paid_at(found),
-        "payment": selectors.payment_of(settlement=found),
-    }
-    return render(request, "provider/statement.html", context)
+    return render(request, "provider/statement.html", selectors.statement_page(found))
 
 
 def _filename(found: Settlement, suffix: str) -> str:
