@@ -11,104 +11,330 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0009_entity_verification'),
-        ('billing', '0008_settlement_offset'),
-        ('company', '0006_claim_offset'),
-        ('vouchers', '0020_receivable_accounts_and_recovery_entries'),
+        ("accounts", "0009_entity_verification"),
+        ("billing", "0008_settlement_offset"),
+        ("company", "0006_claim_offset"),
+        ("vouchers", "0020_receivable_accounts_and_recovery_entries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PaymentBatch',
+            name="PaymentBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', django_fsm.FSMField(choices=[('prepared', 'Prepared'), ('approved', 'Approved'), ('paid', 'Paid'), ('rejected', 'Rejected')], default='prepared', max_length=10)),
-                ('total_net', vouchers.models.fields.MoneyField(decimal_places=2, default=0, max_digits=15)),
-                ('line_count', models.PositiveIntegerField(default=0)),
-                ('prepared_at', models.DateTimeField(auto_now_add=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.TextField(blank=True, verbose_name='说明 / note')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.authority')),
-                ('paid_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('prepared_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("prepared", "Prepared"),
+                            ("approved", "Approved"),
+                            ("paid", "Paid"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="prepared",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "total_net",
+                    vouchers.models.fields.MoneyField(decimal_places=2, default=0, max_digits=15),
+                ),
+                ("line_count", models.PositiveIntegerField(default=0)),
+                ("prepared_at", models.DateTimeField(auto_now_add=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.TextField(blank=True, verbose_name="说明 / note")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.authority",
+                    ),
+                ),
+                (
+                    "paid_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "prepared_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '付款批次 / payment batch',
-                'verbose_name_plural': '付款批次 / payment batch',
-                'ordering': ['-pk'],
+                "verbose_name": "付款批次 / payment batch",
+                "verbose_name_plural": "付款批次 / payment batch",
+                "ordering": ["-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentLine',
+            name="PaymentLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('live', models.BooleanField(default=True)),
-                ('payee', models.CharField(max_length=200, verbose_name='收款人 / payee')),
-                ('gross', vouchers.models.fields.MoneyField(decimal_places=2, max_digits=15, verbose_name='应付 / gross')),
-                ('offset', vouchers.models.fields.MoneyField(decimal_places=2, default=0, max_digits=15, verbose_name='抵扣 / offset')),
-                ('net', vouchers.models.fields.MoneyField(decimal_places=2, max_digits=15, verbose_name='实付 / net')),
-                ('account_name', models.CharField(blank=True, max_length=100)),
-                ('bank_name', models.CharField(blank=True, max_length=100)),
-                ('account_number', encrypted_fields.fields.EncryptedCharField(blank=True, max_length=40, null=True)),
-                ('bank_reference', models.CharField(blank=True, max_length=64, verbose_name='银行流水号 / bank reference')),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='付款日期 / paid on')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='payments.paymentbatch')),
-                ('claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payment_lines', to='company.claim')),
-                ('entity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.entity')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='vouchers.programme')),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.provider')),
-                ('settlement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payment_lines', to='billing.settlement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("live", models.BooleanField(default=True)),
+                ("payee", models.CharField(max_length=200, verbose_name="收款人 / payee")),
+                (
+                    "gross",
+                    vouchers.models.fields.MoneyField(
+                        decimal_places=2, max_digits=15, verbose_name="应付 / gross"
+                    ),
+                ),
+                (
+                    "offset",
+                    vouchers.models.fields.MoneyField(
+                        decimal_places=2, default=0, max_digits=15, verbose_name="抵扣 / offset"
+                    ),
+                ),
+                (
+                    "net",
+                    vouchers.models.fields.MoneyField(
+                        decimal_places=2, max_digits=15, verbose_name="实付 / net"
+                    ),
+                ),
+                ("account_name", models.CharField(blank=True, max_length=100)),
+                ("bank_name", models.CharField(blank=True, max_length=100)),
+                (
+                    "account_number",
+                    encrypted_fields.fields.EncryptedCharField(
+                        blank=True, max_length=40, null=True
+                    ),
+                ),
+                (
+                    "bank_reference",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="银行流水号 / bank reference"
+                    ),
+                ),
+                (
+                    "paid_on",
+                    models.DateField(blank=True, null=True, verbose_name="付款日期 / paid on"),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="payments.paymentbatch",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment_lines",
+                        to="company.claim",
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.entity",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="vouchers.programme",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.provider",
+                    ),
+                ),
+                (
+                    "settlement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment_lines",
+                        to="billing.settlement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '付款明细 / payment line',
-                'verbose_name_plural': '付款明细 / payment line',
-                'ordering': ['pk'],
+                "verbose_name": "付款明细 / payment line",
+                "verbose_name_plural": "付款明细 / payment line",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='BankDetails',
+            name="BankDetails",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('account_name', models.CharField(max_length=100, verbose_name='户名 / account name')),
-                ('bank_name', models.CharField(max_length=100, verbose_name='开户行 / bank')),
-                ('account_number', encrypted_fields.fields.EncryptedCharField(max_length=40, verbose_name='银行账号 / account number')),
-                ('account_number_digest', models.CharField(editable=False, max_length=64)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('entity', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='bank_details', to='accounts.entity')),
-                ('provider', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='bank_details', to='accounts.provider')),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "account_name",
+                    models.CharField(max_length=100, verbose_name="户名 / account name"),
+                ),
+                ("bank_name", models.CharField(max_length=100, verbose_name="开户行 / bank")),
+                (
+                    "account_number",
+                    encrypted_fields.fields.EncryptedCharField(
+                        max_length=40, verbose_name="银行账号 / account number"
+                    ),
+                ),
+                ("account_number_digest", models.CharField(editable=False, max_length=64)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "entity",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bank_details",
+                        to="accounts.entity",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bank_details",
+                        to="accounts.provider",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '收款账户 / bank details',
-                'verbose_name_plural': '收款账户 / bank details',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('entity__isnull', False), ('provider__isnull', True)), models.Q(('entity__isnull', True), ('provider__isnull', False)), _connector='OR'), name='bank_details_one_payee')],
+                "verbose_name": "收款账户 / bank details",
+                "verbose_name_plural": "收款账户 / bank details",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("entity__isnull", False), ("provider__isnull", True)),
+                            models.Q(("entity__isnull", True), ("provider__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="bank_details_one_payee",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='paymentbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('approved_by__isnull', True), models.Q(('approved_by', models.F('prepared_by')), _negated=True), _connector='OR'), name='payment_batch_four_eyes'),
+            model_name="paymentbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("approved_by__isnull", True),
+                    models.Q(("approved_by", models.F("prepared_by")), _negated=True),
+                    _connector="OR",
+                ),
+                name="payment_batch_four_eyes",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('claim__isnull', False), ('entity__isnull', False), ('settlement__isnull', True)), models.Q(('claim__isnull', True), ('provider__isnull', False), ('settlement__isnull', False)), _connector='OR'), name='payment_line_one_payable'),
+            model_name="paymentline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("claim__isnull", False),
+                        ("entity__isnull", False),
+                        ("settlement__isnull", True),
+                    ),
+                    models.Q(
+                        ("claim__isnull", True),
+                        ("provider__isnull", False),
+                        ("settlement__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="payment_line_one_payable",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentline',
-            constraint=models.CheckConstraint(condition=models.Q(('net', django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('gross'), '-', models.F('offset')), 2)), ('net__gte', 0), ('offset__gte', 0)), name='payment_line_net_is_gross_less_offset'),
+            model_name="paymentline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "net",
+                        django.db.models.functions.math.Round(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("gross"), "-", models.F("offset")
+                            ),
+                            2,
+                        ),
+                    ),
+                    ("net__gte", 0),
+                    ("offset__gte", 0),
+                ),
+                name="payment_line_net_is_gross_less_offset",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentline',
-            constraint=models.UniqueConstraint(condition=models.Q(('live', True)), fields=('claim',), name='payment_line_claim_once'),
+            model_name="paymentline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("live", True)),
+                fields=("claim",),
+                name="payment_line_claim_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentline',
-            constraint=models.UniqueConstraint(condition=models.Q(('live', True)), fields=('settlement',), name='payment_line_statement_once'),
+            model_name="paymentline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("live", True)),
+                fields=("settlement",),
+                name="payment_line_statement_once",
+            ),
         ),
     ]
