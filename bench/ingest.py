@@ -50,6 +50,13 @@ from billing.usage_files import store_upload
 from vouchers.demo.world import CHENGDU, credit_code, serial
 
 BATCH = 1000
+# What a process with DEBUG off needs to start (production settings refuse defaults).
+DEBUG_OFF = {
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only",
+    "PERSONAL_DATA_SALT": "bench-only-salt",
+    "PERSONAL_DATA_HASH_KEY": "bench-only-hash-key",
+}
 
 
 def raw_records(n: int, prefix: str) -> list[dict]:
@@ -127,10 +134,9 @@ def through_gunicorn(provider, n: int, clients: int = 2, port: int = 8765) -> fl
     bodies = [msgspec.json.encode({"records": records[i : i + BATCH]}) for i in range(0, n, BATCH)]
     shares = [bodies[i::clients] for i in range(clients)]
     env = dict(
-        os.environ, DATABASE_URL=_database_url(), DEBUG="0", SECRET_KEY="bench-only",
-        SECURE_SSL_REDIRECT="0", ALLOWED_HOSTS="127.0.0.1", GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_ACCESS_LOG="/dev/null", SITE_URL="http://127.0.0.1",
-        PERSONAL_DATA_SALT="bench-only-salt", PERSONAL_DATA_HASH_KEY="bench-only-hash-key",
+        os.environ, DATABASE_URL=_database_url(), SECURE_SSL_REDIRECT="0",
+        ALLOWED_HOSTS="127.0.0.1", GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_ACCESS_LOG="/dev/null", SITE_URL="http://127.0.0.1", **DEBUG_OFF,
     )  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config/gunicorn.py"), "config.wsgi"],
@@ -176,7 +182,8 @@ def copy_baseline(provider, n: int) -> float:
     now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
     rows = [
         (provider.pk, r.record_id, r.contract_number, r.contract_key, r.period_start, r.period_end,
-         r.start_date, r.end_date, r.sku, r.description, r.quantity, r.unit, r.amount, r.currency,
+         r.start_date, r.end_date, r.sku, r.description, r.quantity, r.unit, r.amount,
+         r.amount if r.billed_cost is None else r.billed_cost, r.delta, r.currency,
          r.corrects, r.content_hash, now, None, "pending", "")
         for r in records
     ]  # fmt: skip
@@ -219,10 +226,7 @@ def csv_file(provider, rows: int, folder: Path) -> tuple[float, float, str]:
     stored = store_upload(provider=provider, chunks=lines(), original_name="bench.csv")
     # As a production worker runs: with DEBUG on, Django would also keep the text of
     # the last 9,000 statements (each chunk's arrays spelled out) in memory.
-    env = dict(
-        os.environ, USAGE_FILE_ROOT=str(folder), DATABASE_URL=_database_url(), DEBUG="0",
-        SECRET_KEY="bench-only",
-    )  # fmt: skip
+    env = dict(os.environ, USAGE_FILE_ROOT=str(folder), DATABASE_URL=_database_url(), **DEBUG_OFF)
     began = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", CSV_WORKER.format(root=str(ROOT), pk=stored.pk)],
