@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Provider
 from authority import exports
 from company.access import company_view
-from company.views.common import run_service
+from company.views.common import decide, run_service
 from payments import selectors
 from payments.access import (
     authorities_of,
@@ -88,11 +89,13 @@ def batch(request, pk):
 
 
 def _act(request, found, form, call, *, done: str, form_name: str):
-    if form.is_valid() and run_service(form, lambda: call(form.cleaned_data)) is not None:
-        messages.success(request, done)
-        return redirect("payments:batch", pk=found.pk)
-    context = _batch_context(request, found, **{form_name: form})
-    return render(request, "payments/batch.html", context, status=400)
+    return decide(
+        request, form, call, done=done, then=reverse("payments:batch", args=[found.pk]),
+        page=lambda: render(
+            request, "payments/batch.html", _batch_context(request, found, **{form_name: form}),
+            status=400,
+        ),
+    )  # fmt: skip
 
 
 @finance_view

@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from authority.access import claims_of, officer_view
 from billing.models import UsageRecord
 from billing.services.exceptions import clawback_amount
-from company.views.common import posted, run_service, uploaded
+from company.views.common import decide, posted, run_service, uploaded
 from config.errors import DomainError
 from recovery import selectors, services
 from recovery.forms import FindingForm, RepaymentForm, WriteOffForm
@@ -71,10 +72,10 @@ def receivable(request, pk):
 
 
 def _act(request, found, form, call, *, done: str, form_name: str):
-    if form.is_valid() and run_service(form, lambda: call(form.cleaned_data)) is not None:
-        messages.success(request, done)
-        return redirect("recovery:receivable", pk=found.pk)
-    return _receivable_page(request, found, status=400, **{form_name: form})
+    return decide(
+        request, form, call, done=done, then=reverse("recovery:receivable", args=[found.pk]),
+        page=lambda: _receivable_page(request, found, status=400, **{form_name: form}),
+    )  # fmt: skip
 
 
 @officer_view

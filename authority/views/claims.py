@@ -1,10 +1,10 @@
 """Reimburse claims of the authority's programmes: the list, one claim with its files,
 voucher and neighbours, and the reviewer's decision."""
 
-from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from authority.access import claims_of, get_claim_for_user, officer_view
@@ -13,7 +13,7 @@ from authority.forms import ClaimApproveForm, NoteForm
 from authority.views.common import filtered_page, page_or_rows
 from company.models import Claim
 from company.services import claim_review
-from company.views.common import run_service
+from company.views.common import decide
 from web.auth import recent_login_required
 from web.files import serve_private
 
@@ -78,11 +78,13 @@ def claim_file(request, pk, which):
 
 
 def _decide(request, found, form, call, *, done: str, form_name: str):
-    if form.is_valid() and run_service(form, lambda: call(form.cleaned_data)) is not None:
-        messages.success(request, done)
-        return redirect("authority:claim", pk=found.pk)
-    context = _context(request, found, **{form_name: form})
-    return render(request, "authority/claim.html", context, status=400 if form.errors else 200)
+    return decide(
+        request, form, call, done=done, then=reverse("authority:claim", args=[found.pk]),
+        page=lambda: render(
+            request, "authority/claim.html", _context(request, found, **{form_name: form}),
+            status=400 if form.errors else 200,
+        ),
+    )  # fmt: skip
 
 
 @officer_view

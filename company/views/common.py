@@ -1,5 +1,7 @@
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.shortcuts import redirect
 
 from company.errors import add_service_error
 from config.errors import DomainError
@@ -22,6 +24,16 @@ def run_service(form, call):
     except (DomainError, ValidationError) as exc:
         add_service_error(form, exc)
         return None
+
+
+def decide(request, form, call, *, done: str, then: str, page):
+    """A decision taken from a page's form: `call` with the form's data; on success the
+    message `done` and a redirect to `then`, else `page()`, the page again with the
+    form's errors (the service's refusal among them)."""
+    if form.is_valid() and run_service(form, lambda: call(form.cleaned_data)) is not None:
+        messages.success(request, done)
+        return redirect(then)
+    return page()
 
 
 def posted(request):
