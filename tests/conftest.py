@@ -14,6 +14,9 @@ from accounts.models import Membership
 from tests import builders
 from tests.append_only import flushing_past_the_triggers
 
+# Fixtures of test helper modules that several folders use (only a root conftest may name them).
+pytest_plugins = ["tests.webhooks.receiver"]
+
 Role = Membership.Role
 
 # In CI the same examples every run, so whether a change lands never depends on luck;

@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 from billing.models import UsageFile
 from tests import builders
 from tests.provider.conftest import *  # noqa: F403 (the personas)
-from tests.webhooks.conftest import Receiver
 from webhooks.models import Delivery, Endpoint
 from webhooks.services import create_endpoint
 from webhooks.tasks import scan_and_deliver_task
@@ -30,16 +29,6 @@ CSV = (
 @pytest.fixture(autouse=True)
 def usage_file_root(settings, tmp_path):
     settings.USAGE_FILE_ROOT = tmp_path / "usage-files"
-
-
-@pytest.fixture
-def receiver(settings):
-    """A real HTTP receiver on 127.0.0.1, which the endpoints may name here."""
-    settings.WEBHOOK_ALLOW_HTTP = True
-    settings.WEBHOOK_ALLOW_PRIVATE = True
-    running = Receiver()
-    yield running
-    running.close()
 
 
 def step(page, shot, check_a11y, name):

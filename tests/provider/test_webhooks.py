@@ -9,7 +9,6 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from tests.authority.conftest import signed_in
 from tests.provider.conftest import *  # noqa: F403 (the personas)
-from tests.webhooks.conftest import Receiver
 from vouchers.services.closing import revoke_voucher
 from web.auth import SESSION_KEY as RECENT_LOGIN
 from webhooks.models import Delivery, Endpoint
@@ -17,15 +16,6 @@ from webhooks.services import create_endpoint
 from webhooks.tasks import scan_and_deliver_task
 
 URL = "https://hooks.example.com/vouchers"
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.WEBHOOK_ALLOW_HTTP = True
-    settings.WEBHOOK_ALLOW_PRIVATE = True
-    running = Receiver()
-    yield running
-    running.close()
 
 
 @pytest.fixture
