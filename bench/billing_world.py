@@ -45,20 +45,25 @@ class World:
     first_day: date
 
 
-def build(*, vouchers: int, per_voucher: int = 100) -> World:
+def build(
+    *, vouchers: int, per_voucher: int = 100, face: Decimal = FACE, received_days: int = 1
+) -> World:
+    """`face` per voucher (at most the contract's 10,000 entitlement); the records'
+    `received_at` spread over the last `received_days` days (1: all received now)."""
     today = timezone.localdate()
-    template = _template_voucher(today, budget=FACE * (vouchers + 1))
+    template = _template_voucher(today, budget=face * (vouchers + 1), face=face)
     with transaction.atomic():
-        _clone_vouchers(template, vouchers - 1)
+        _clone_vouchers(template, vouchers - 1, face=face)
     records = generate_records(
-        template.provider_id, vouchers=vouchers, per_voucher=per_voucher, first_day=today
-    )
+        template.provider_id, vouchers=vouchers, per_voucher=per_voucher, first_day=today,
+        received_days=received_days,
+    )  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return World(template.programme_id, template.provider_id, vouchers, records, today)
 
 
-def _template_voucher(today: date, *, budget: Decimal) -> Voucher:
+def _template_voucher(today: date, *, budget: Decimal, face: Decimal = FACE) -> Voucher:
     authority = Authority.objects.create(
         name_zh="成都市经济和信息化局", region_code=CHENGDU, region_name="成都市"
     )
@@ -88,7 +93,7 @@ def _template_voucher(today: date, *, budget: Decimal) -> Voucher:
         entity=entity, contract=contract, programme=programme, by=entity.clerk
     )
     application = submit_application(application=draft, by=entity.clerk)
-    approve_application(application=application, by=reviewer, amount=FACE)
+    approve_application(application=application, by=reviewer, amount=face)
     return Voucher.objects.get(application=application)
 
 
@@ -108,7 +113,7 @@ def _clone(cursor, model, overrides: dict, source: str, params: list) -> None:
     )
 
 
-def _clone_vouchers(template: Voucher, copies: int) -> None:
+def _clone_vouchers(template: Voucher, copies: int, *, face: Decimal = FACE) -> None:
     """`copies` more vouchers like `template`, numbered B-2 ... on contracts of their own."""
     contract, app = template.contract, template.application
     reserve = LedgerAccount.objects.get(voucher=template)
@@ -132,7 +137,7 @@ def _clone_vouchers(template: Voucher, copies: int) -> None:
                [template.programme_id, reserve.pk, LedgerEntry.objects.get(kind="commit", voucher=template).pk])  # fmt: skip
         cursor.execute(
             "UPDATE vouchers_ledgeraccount SET balance = balance - %s WHERE id = %s",
-            [FACE * copies, available.pk],
+            [face * copies, available.pk],
         )
 
 
@@ -149,21 +154,28 @@ SELECT %(provider)s, 'r' || g,
            || translate((1 + g %% %(vouchers)s::bigint)::text, '01', 'ol'),
        d::timestamp AT TIME ZONE 'Asia/Shanghai', d::timestamp AT TIME ZONE 'Asia/Shanghai' + interval '1 hour',
        d, d, 'gpu-a800-hour', 'A800 GPU hours', 10, 'hour',
-       round((1 + (g * 7919) %% 20000) / 100.0, 2), 'CNY', '', md5(g::text), 'pending', '', now(), false
+       round((1 + (g * 7919) %% 20000) / 100.0, 2), 'CNY', '', md5(g::text), 'pending', '',
+       now() - ((g * 17) %% %(received_days)s::int) * interval '1 day', false
 FROM generate_series(%(first)s::bigint, %(last)s::bigint) g,
      LATERAL (SELECT %(day)s::date + CASE WHEN (g * 104729) %% 991 < 10 THEN 400 ELSE ((g * 31) %% %(days)s::int)::int END AS d) day
 """
 
 
 def generate_records(
-    provider_id: int, *, vouchers: int, per_voucher: int, first_day: date, start: int = 1
+    provider_id: int,
+    *,
+    vouchers: int,
+    per_voucher: int,
+    first_day: date,
+    start: int = 1,
+    received_days: int = 1,
 ) -> int:
     total = vouchers * per_voucher
     with connection.cursor() as cursor:
         cursor.execute(
             GENERATE,
             {"provider": provider_id, "vouchers": vouchers, "first": start, "last": start + total - 1,
-             "day": first_day, "days": SERVICE_DAYS},
+             "day": first_day, "days": SERVICE_DAYS, "received_days": received_days},
         )  # fmt: skip
     return total
 
