@@ -1,13 +1,17 @@
 """Ingest pipeline: valid usage records into `billing_usagerecord`, set-wise.
 
-Idempotency lives in the unique key (provider, record_id): one
-`INSERT ... ON CONFLICT (provider_id, record_id) DO NOTHING RETURNING record_id` per
-chunk, then one SELECT of the stored content hashes of the records it did not insert.
-A record sent again with the same content is a `duplicate` (nothing changes); with other
-content a `conflict` (the original stands). Two clients sending the same record at once
-both get a correct answer, as the database decides which insert wins.
+Idempotency lives in the record keys (billing_usagekey, unique (provider, record_id)):
+per chunk, one statement inserts the keys with `ON CONFLICT DO NOTHING`, in record_id
+order (two clients sending overlapping batches take the key locks in one order: no
+deadlock), and stores only the records whose key it inserted; then one SELECT reads the
+stored content hashes of the others. A record sent again with the same content is a
+`duplicate` (nothing changes); with other content a `conflict` (the original stands).
+Two clients sending the same record at once both get a correct answer, as the database
+decides which insert wins. The keys are their own table because the usage table is
+partitioned by month on PostgreSQL (billing/partitions.py), where a unique index holds
+within one month only.
 
-How the chunk reaches that INSERT differs: on SQLite as multi-row VALUES; on PostgreSQL
+How the chunk reaches those inserts differs: on SQLite as multi-row VALUES; on PostgreSQL
 it is first `COPY`ed into a temporary staging table and inserted from there (`INSERT ...
 SELECT`). COPY's rows are encoded by psycopg's C code; the arrays or placeholders of one
 statement would be quoted and escaped in Python, which took a third of the time.
@@ -16,13 +20,14 @@ statement would be quoted and escaped in Python, which took a third of the time.
 from django.db import connection, transaction
 from django.utils import timezone
 
-from billing.models import UsageFile, UsageRecord
+from billing.models import UsageFile, UsageKey, UsageRecord
 from billing.records import RecordIn
 
 ACCEPTED, DUPLICATE, CONFLICT = "accepted", "duplicate", "conflict"
 # 20 parameters a row on SQLite: 1,600 rows stay under its default limit of 32,766.
 CHUNK = 1600
 TABLE = UsageRecord._meta.db_table
+KEYS = UsageKey._meta.db_table
 COLUMNS = (
     "provider_id, record_id, contract_number, contract_key, period_start, period_end, "
     "start_date, end_date, sku, description, quantity, unit, amount, billed_cost, delta, "
@@ -81,10 +86,24 @@ def analyze_after_load(*, rows: int) -> None:
         cursor.execute(f"ANALYZE {', '.join(ANALYZED)}")
 
 
-INSERT = (
-    f"INSERT INTO {TABLE} ({COLUMNS}) {{rows}} "
+# PostgreSQL: the records whose keys are new, from the staging table, in one statement.
+INSERT_STAGED = f"""
+WITH new_keys AS (
+    INSERT INTO {KEYS} (provider_id, record_id, content_hash)
+    SELECT provider_id, record_id, content_hash FROM billing_ingest_stage ORDER BY record_id
+    ON CONFLICT (provider_id, record_id) DO NOTHING
+    RETURNING record_id
+)
+INSERT INTO {TABLE} ({COLUMNS})
+SELECT s.*, 'pending', '' FROM billing_ingest_stage s JOIN new_keys k ON k.record_id = s.record_id
+RETURNING record_id
+"""
+# SQLite has no INSERT inside WITH: the keys, then the records whose keys are new.
+INSERT_KEYS = (
+    f"INSERT INTO {KEYS} (provider_id, record_id, content_hash) VALUES {{rows}} "
     "ON CONFLICT (provider_id, record_id) DO NOTHING RETURNING record_id"
 )
+INSERT_RECORDS = f"INSERT INTO {TABLE} ({COLUMNS}) VALUES {{rows}}"
 
 
 def _store(provider_id: int, chunk: list[RecordIn], usage_file) -> list[str]:
@@ -95,9 +114,7 @@ def _store(provider_id: int, chunk: list[RecordIn], usage_file) -> list[str]:
         if connection.vendor == "postgresql":
             inserted = _insert_staged(cursor, rows)
         else:
-            values = f"VALUES {', '.join([ROW] * len(rows))}"
-            cursor.execute(INSERT.format(rows=values), [v for row in rows for v in row])
-            inserted = {row[0] for row in cursor.fetchall()}
+            inserted = _insert_values(cursor, rows)
         stored = _stored_hashes(
             cursor, provider_id, [r.record_id for r in chunk if r.record_id not in inserted]
         )
@@ -111,6 +128,19 @@ def _store(provider_id: int, chunk: list[RecordIn], usage_file) -> list[str]:
     ]
 
 
+def _insert_values(cursor, rows: list[tuple]) -> set[str]:
+    # Columns 0, 1 and 17 of a row: provider_id, record_id, content_hash.
+    keys = sorted((row[0], row[1], row[17]) for row in rows)
+    marks = ", ".join(["(%s, %s, %s)"] * len(keys))
+    cursor.execute(INSERT_KEYS.format(rows=marks), [v for key in keys for v in key])
+    inserted = {row[0] for row in cursor.fetchall()}
+    new = [row for row in rows if row[1] in inserted]
+    if new:
+        values = ", ".join([ROW] * len(new))
+        cursor.execute(INSERT_RECORDS.format(rows=values), [v for row in new for v in row])
+    return inserted
+
+
 def _insert_staged(cursor, rows: list[tuple]) -> set[str]:
     """PostgreSQL: COPY the rows into the staging table, insert them from there, and
     clear it for the transaction's next chunk."""
@@ -118,7 +148,7 @@ def _insert_staged(cursor, rows: list[tuple]) -> set[str]:
     with cursor.copy(f"COPY billing_ingest_stage ({STAGED}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
-    cursor.execute(INSERT.format(rows="SELECT *, 'pending', '' FROM billing_ingest_stage"))
+    cursor.execute(INSERT_STAGED)
     inserted = {row[0] for row in cursor.fetchall()}
     cursor.execute("TRUNCATE billing_ingest_stage")
     return inserted
@@ -129,7 +159,7 @@ def _stored_hashes(cursor, provider_id: int, record_ids: list[str]) -> dict[str,
         return {}
     marks = ", ".join(["%s"] * len(record_ids))
     cursor.execute(
-        f"SELECT record_id, content_hash FROM {TABLE} WHERE provider_id = %s AND record_id IN ({marks})",
+        f"SELECT record_id, content_hash FROM {KEYS} WHERE provider_id = %s AND record_id IN ({marks})",
         [provider_id, *record_ids],
     )
     return dict(cursor.fetchall())

@@ -158,7 +158,7 @@ WITH prior AS (
     GROUP BY voucher_id
 ),
 judged AS (
-    SELECT r.id, r.amount, r.period_start, r.record_id, v.id AS voucher_id,
+    SELECT r.id, r.received_at, r.amount, r.period_start, r.record_id, v.id AS voucher_id,
            c.id AS contract_id, c.value, v.rate, v.face_value, v.redeemed, v.released,
            p.billed,
            CASE
@@ -183,21 +183,22 @@ judged AS (
     WHERE v.id IN ({vouchers}) AND r.status = 'pending' AND r.corrects = ''
 ),
 running AS (
-    SELECT j.id, j.voucher_id, j.contract_id, j.reason,
+    SELECT j.id, j.received_at, j.voucher_id, j.contract_id, j.reason,
            {fen_prior} + SUM({fen_amount}) OVER w AS billed_fen, {fen_value} AS value_fen,
            {share} AS share_fen, SUM({share}) OVER w AS cum_fen, {fen_left} AS left_fen
     FROM judged j
     WINDOW w AS (PARTITION BY j.voucher_id, j.reason IS NULL
                  ORDER BY j.period_start, j.record_id {text_order} ROWS UNBOUNDED PRECEDING)
 )
-SELECT id, voucher_id, contract_id,
+SELECT id, received_at, voucher_id, contract_id,
        COALESCE(reason, CASE WHEN billed_fen > value_fen THEN 'contract_value_exceeded' END)
          AS reason,
        {least}(left_fen, cum_fen) - {least}(left_fen, cum_fen - share_fen) AS subsidy_fen
 FROM running
 """
 # Then each record by its primary key, from the table of outcomes (analysed on
-# PostgreSQL first, so that the planner knows how many rows it holds).
+# PostgreSQL first, so that the planner knows how many rows it holds). The key holds
+# received_at, the month partition's key on PostgreSQL: each lookup goes to one month.
 APPLY_RECORDS = """
 UPDATE billing_usagerecord
 SET status = CASE WHEN r.reason IS NULL THEN 'redeemed' ELSE 'exception' END,
@@ -208,7 +209,7 @@ SET status = CASE WHEN r.reason IS NULL THEN 'redeemed' ELSE 'exception' END,
     reconcile_run = %s,
     reconciled_at = %s
 FROM reconcile_outcome r
-WHERE billing_usagerecord.id = r.id
+WHERE billing_usagerecord.id = r.id AND billing_usagerecord.received_at = r.received_at
 """
 
 

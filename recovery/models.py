@@ -42,8 +42,14 @@ class Finding(AppendOnlyModel):
     entity = models.ForeignKey(
         Entity, on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
     )
+    # No database foreign key: the record's month may be detached (billing/partitions.py).
     record = models.ForeignKey(
-        UsageRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
+        UsageRecord,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        db_constraint=False,
     )
     claim = models.ForeignKey(
         Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="findings"

@@ -19,8 +19,10 @@ A **Settlement** is a monthly statement per provider and programme: draft -> app
 statement, a unique key); payment moves the statement's subsidy redeemed -> paid.
 
 Invariants and where the database holds them:
-- a record is counted at most once: unique (provider, record_id), and reconciliation
-  only moves records that are still pending under their voucher's row lock;
+- a record is counted at most once: unique (provider, record_id) of its **UsageKey**,
+  which ingest inserts before the record (the usage table is partitioned by month on
+  PostgreSQL, billing/partitions.py), and reconciliation only moves records that are
+  still pending under their voucher's row lock;
 - amount >= 0, subsidy of an original record >= 0: check constraints;
 - a record is on one statement at most: unique SettlementLine.record;
 - the voucher's own constraints (redeemed <= face value, reserve >= 0) guard the money.
@@ -29,7 +31,7 @@ Invariants and where the database holds them:
 from billing.models.exceptions import ReconciliationException
 from billing.models.prices import SkuPriceBucket
 from billing.models.settlements import Settlement, SettlementLine
-from billing.models.usage import SkuPrice, UsageFile, UsageRecord
+from billing.models.usage import SkuPrice, UsageFile, UsageKey, UsageRecord
 
 __all__ = [
     "ReconciliationException",
@@ -38,5 +40,6 @@ __all__ = [
     "SkuPrice",
     "SkuPriceBucket",
     "UsageFile",
+    "UsageKey",
     "UsageRecord",
 ]

@@ -56,8 +56,9 @@ class ReconciliationException(models.Model):
         # the next reconcile applied it after its original (billing/corrections.py).
         SUPERSEDED = "superseded", _("Superseded: its original arrived")
 
+    # No database foreign key: the record's month may be detached (billing/partitions.py).
     record = models.OneToOneField(
-        UsageRecord, on_delete=models.PROTECT, related_name="exception_case"
+        UsageRecord, on_delete=models.PROTECT, related_name="exception_case", db_constraint=False
     )
     reason = models.CharField(max_length=40, choices=Reason.choices)
     status = FSMField(max_length=10, choices=Status.choices, default=Status.OPEN)

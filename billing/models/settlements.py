@@ -67,9 +67,11 @@ class Settlement(models.Model):
 
 class SettlementLine(models.Model):
     settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="lines")
-    # A record is on one statement at most.
+    # A record is on one statement at most. No database foreign key: the record's month
+    # may be detached after the retention period (billing/partitions.py); the line keeps
+    # its amounts.
     record = models.OneToOneField(
-        UsageRecord, on_delete=models.PROTECT, related_name="settlement_line"
+        UsageRecord, on_delete=models.PROTECT, related_name="settlement_line", db_constraint=False
     )
     billed = MoneyField()
     subsidy = MoneyField()

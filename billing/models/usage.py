@@ -40,8 +40,37 @@ class UsageFile(models.Model):
         return f"{self.provider} #{self.pk} {self.status}"
 
 
+class UsageKey(models.Model):
+    """A record's key, kept for good: a provider's record counts at most once.
+
+    Ingest inserts the key first (`ON CONFLICT DO NOTHING`) and stores the record only when
+    the key is new, so this table's unique constraint decides accepted / duplicate /
+    conflict (the hash tells the last two apart) in every month at once. The usage table
+    cannot: on PostgreSQL it is partitioned by the month it arrived, and a record's month
+    partition may be detached after the retention period; its key stays here, narrow.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
+    record_id = models.CharField(max_length=128)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用量记录键 / usage record key"
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "record_id"], name="usage_record_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider_id}:{self.record_id}"
+
+
 class UsageRecord(models.Model):
-    """One line of a provider's bill: billed amount before subsidy, for a service period."""
+    """One line of a provider's bill: billed amount before subsidy, for a service period.
+
+    On PostgreSQL the table is range-partitioned by month of `received_at` (billing/partitions.py):
+    its primary key there is (id, received_at), and ids stay unique because one identity
+    sequence gives them. Rows pointing at a record (exception case, statement line,
+    finding) have no database foreign key, so an old month can be detached."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -120,7 +149,6 @@ class UsageRecord(models.Model):
         verbose_name = verbose_name_plural = "用量记录 / usage record"
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["provider", "record_id"], name="usage_record_once"),
             models.CheckConstraint(
                 condition=Q(amount__gte=0) | Q(delta=True, corrects__gt=""),
                 name="usage_amount_not_negative",
@@ -134,6 +162,9 @@ class UsageRecord(models.Model):
             ),
         ]
         indexes = [
+            # Not unique: on PostgreSQL the table is partitioned by month (billing/partitions.py)
+            # and a unique index there could only be unique within a month. UsageKey is.
+            models.Index(fields=["provider", "record_id"], name="usage_record_lookup"),
             models.Index(fields=["provider", "contract_key"], name="usage_contract_key"),
             # What reconciliation looks for: a contract's records still pending.
             models.Index(
