@@ -85,7 +85,7 @@ def ensure_partitions(*, since: date | None = None, ahead: int = AHEAD) -> list[
     have, created = months(), []
     while month <= last:
         if month not in have:
-            _create(month)
+            create_month(month)
             created.append(partition_name(month))
         month = next_month(month)
     return created
@@ -96,7 +96,7 @@ def _bound(month: date) -> str:
     return f"'{month.isoformat()} 00:00:00+08'"
 
 
-def _create(month: date) -> None:
+def create_month(month: date) -> None:
     """One month's table, built beside the parent, given the month's rows that sat in the
     default partition, then attached (which checks its rows against the range and
     builds the parent's indexes on it)."""

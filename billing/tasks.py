@@ -4,8 +4,8 @@ from celery import current_app, shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from billing import partitions, settlements, usage_files
 from billing import reconcile as reconciliation
-from billing import settlements, usage_files
 from billing.models import UsageFile
 from vouchers.tasks import close_vouchers_task
 
@@ -54,3 +54,9 @@ def build_settlements(period: str | None = None) -> dict | list[dict]:
     if period:
         return settlements.build_settlements(period=period)
     return settlements.build_ended_settlements()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def create_usage_partitions() -> list[str]:
+    """Daily from beat: the usage table's months up to a quarter ahead (PostgreSQL)."""
+    return partitions.ensure_partitions()

@@ -323,6 +323,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.reconcile",
         "schedule": crontab(minute="*/10"),
     },
+    # The usage table's monthly partitions, a quarter ahead (billing/partitions.py).
+    "billing-usage-partitions": {
+        "task": "billing.tasks.create_usage_partitions",
+        "schedule": crontab(hour=1, minute=20),
+    },
     # Usage files whose worker died (a stale heartbeat) or whose message was lost.
     "billing-requeue-stuck-files": {
         "task": "billing.tasks.requeue_stuck_files",
