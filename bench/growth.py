@@ -9,10 +9,10 @@ dropped): a world of H records on H/100 vouchers (bench/billing_world.py; receiv
 the last 12 months, service days within the contracts), reconciled all at once by
 `--workers` processes (the whole reconcile). Then `--repeats` times, on the same world:
 `--new` records for the next service month, 10 on each of a fixed subset of vouchers
-spread over the world, POSTed as the API's batches of 1,000 (`api.batch.ingest_batch`:
+spread over the world (among those the history left room for every repeat), POSTed as the API's batches of 1,000 (`api.batch.ingest_batch`:
 parse, then `ingest_records` in a transaction) and reconciled by the same number of
-workers (the new run). The faces are large enough that the history leaves each voucher
-room for the new records' subsidy. Nothing is analysed by hand after the build:
+workers (the new run). On PostgreSQL's monthly partitions the history lies in the
+past twelve months' tables, the new records in this month's. Nothing is analysed by hand after the build:
 autovacuum runs as in production. Checked afterwards: `check_ledger` and the set-wise
 voucher checks of bench/reconcile.py, no record left pending, the statuses adding up to
 every record loaded, every new record accepted and redeemed with a subsidy.
@@ -54,16 +54,18 @@ from bench.report import (
     scratch_database,
     write_section,
 )
+from billing.partitions import ensure_partitions, next_month
 from billing.reconcile import CHUNK
 
 SECTION = markers("bench/growth.py")
 HISTORY_PER_VOUCHER = 100
 NEW_PER_VOUCHER = 10
 BATCH = 1000  # records per API request
-# History takes about 4,900 yuan of subsidy per voucher (98 fitting records of 100 yuan
-# on average, at 50%); 8,000 (within the contract's 10,000 entitlement) leaves room for
-# six cycles of 10 new records (about 500 yuan each).
-FACE = Decimal("8000.00")
+# The contract's whole entitlement (20,000 yuan at 50%): the history's amounts repeat
+# per voucher (0.01 to 200.00 yuan, 98 fitting records), so it takes 0 to 9,800 yuan of
+# subsidy; vouchers with room left get the new records (`with_room`).
+FACE = Decimal("10000.00")
+NEW_AMOUNT_MAX = Decimal("100.99")
 RECEIVED_DAYS = 365
 # Targets (issue 17): the new run at 10x the history within 1.2x; the whole reconcile
 # within 1.1x of linear.
@@ -111,6 +113,7 @@ def measure(*, history: int, new: int, repeats: int, workers: int, chunk: int) -
     subset = new // NEW_PER_VOUCHER
     if not 0 < subset <= vouchers:
         raise ValueError(f"--new {new:,} needs {subset:,} vouchers; a history of {history:,} has {vouchers:,}")  # fmt: skip
+    ensure_partitions(since=timezone.localdate() - timedelta(days=RECEIVED_DAYS))
     built_s, world = _timed(
         lambda: billing_world.build(vouchers=vouchers, face=FACE, received_days=RECEIVED_DAYS)
     )
@@ -118,7 +121,7 @@ def measure(*, history: int, new: int, repeats: int, workers: int, chunk: int) -
     whole_s, _, spent, calls = reconcile_with(workers, chunk)
     print(f"history {history:,}: whole reconcile {whole_s:.1f} s", flush=True)
     provider = Provider.objects.get(pk=world.provider_id)
-    contracts = [f"B-{1 + i * (vouchers // subset)}" for i in range(subset)]
+    contracts = with_room(world.programme_id, subset, repeats * -(-new // subset))
     cycles = []
     for repeat in range(repeats):
         cycles.append(_cycle(provider, contracts, repeat, new, workers, chunk, world.first_day))
@@ -133,6 +136,31 @@ def measure(*, history: int, new: int, repeats: int, workers: int, chunk: int) -
     return Growth(history, vouchers, built_s, whole_s, spent, calls, cycles, wrong, statuses)
 
 
+# Each voucher's room left after the history: its face (at its rate) and its contract's
+# value less what its redeemed records billed.
+ROOM = """
+SELECT c.number FROM vouchers_voucher v
+JOIN vouchers_contract c ON c.id = v.contract_id
+LEFT JOIN (SELECT voucher_id, SUM(amount) AS billed FROM billing_usagerecord
+           WHERE status = 'redeemed' GROUP BY voucher_id) r ON r.voucher_id = v.id
+WHERE v.programme_id = %s AND v.face_value - v.redeemed - v.released >= %s * v.rate
+  AND c.value - COALESCE(r.billed, 0) >= %s
+ORDER BY v.id
+"""
+
+
+def with_room(programme_id: int, count: int, records: int) -> list[str]:
+    """The contract numbers of `count` vouchers spread over those with room for `records`
+    more records at the largest new amount (each keeps earning a subsidy)."""
+    billed = records * NEW_AMOUNT_MAX
+    with connection.cursor() as cursor:
+        cursor.execute(ROOM, [programme_id, billed, billed])
+        numbers = [row[0] for row in cursor.fetchall()]
+    if len(numbers) < count:
+        raise ValueError(f"{len(numbers):,} vouchers have room for {records} new records, {count:,} needed")  # fmt: skip
+    return [numbers[i * len(numbers) // count] for i in range(count)]
+
+
 def _timed(call):
     began = time.perf_counter()
     result = call()
@@ -141,7 +169,7 @@ def _timed(call):
 
 def new_records(contracts: list[str], repeat: int, month: date, count: int) -> list[dict]:
     """`count` records taking the contracts in turn, service days in `month`'s first
-    four weeks, amounts 1.00 to 200.99 (each earns a subsidy of at least 0.50)."""
+    four weeks, amounts 1.00 to NEW_AMOUNT_MAX (each earns a subsidy of at least 0.50)."""
     records = []
     for i in range(count):
         day = month + timedelta(days=i % 28)
@@ -155,19 +183,15 @@ def new_records(contracts: list[str], repeat: int, month: date, count: int) -> l
                 "description": "A800 GPU hours",
                 "quantity": "10",
                 "unit": "hour",
-                "amount": f"{1 + (i * 7919) % 20000 / 100:.2f}",
+                "amount": f"{1 + (i * 7919) % 10000 / 100:.2f}",
                 "currency": "CNY",
             }
         )
     return records
 
 
-def next_month(day: date) -> date:
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-
-
 def _cycle(provider, contracts, repeat, new, workers, chunk, first_day) -> Cycle:
-    raw = new_records(contracts, repeat, next_month(first_day), new)
+    raw = new_records(contracts, repeat, next_month(first_day.replace(day=1)), new)
     bodies = [msgspec.json.encode({"records": raw[i : i + BATCH]}) for i in range(0, new, BATCH)]
     ingest_spent, ingest_calls = Counter(), Counter()
     accepted = 0
