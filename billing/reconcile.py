@@ -230,15 +230,39 @@ def price_sql(marks: str) -> str:
     )
 
 
+# How the apply runs on PostgreSQL. A lookup by primary key per outcome, never a hash of
+# the whole usage table: with a chunk a large share of a small table the planner's costs
+# favour the hash, a step that grows with all of history (and on the partitioned table
+# reads every month) in every chunk, and a fresh ANALYZE mid-run may flip it either way.
+# The outcomes are in id order, so the lookups walk the table forward. And the records'
+# foreign keys (voucher, contract) are checked as they are written, not at commit: at
+# commit the checks would run while the chunk holds the programme's redeemed account,
+# which every other worker's chunk of that programme then waits for.
+APPLY_BY_KEY = (
+    "SET LOCAL enable_hashjoin = off",
+    "SET LOCAL enable_mergejoin = off",
+    "SET CONSTRAINTS ALL IMMEDIATE",
+)
+# Back to the defaults for the rest of the chunk (every deferrable constraint of the
+# schema is a Django foreign key, INITIALLY DEFERRED).
+APPLY_DONE = ("RESET enable_hashjoin", "RESET enable_mergejoin", "SET CONSTRAINTS ALL DEFERRED")
+
+
 def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> None:
     marks = ", ".join(["%s"] * len(voucher_ids))
     postgres = connection.vendor == "postgresql"
     on_commit = "ON COMMIT DROP" if postgres else ""
-    create = f"CREATE TEMPORARY TABLE reconcile_outcome {on_commit} AS {price_sql(marks)}"
+    create = (
+        f"CREATE TEMPORARY TABLE reconcile_outcome {on_commit} AS {price_sql(marks)} ORDER BY id"
+    )
     cursor.execute(create, [*voucher_ids, *voucher_ids])
     if postgres:
         cursor.execute("ANALYZE reconcile_outcome")
+    for statement in APPLY_BY_KEY if postgres else ():
+        cursor.execute(statement)
     cursor.execute(_sql(APPLY_RECORDS), [run, _instant(now)])
+    for statement in APPLY_DONE if postgres else ():
+        cursor.execute(statement)
     # Dropped here too: inside an outer transaction (a test's) the commit is not yet.
     cursor.execute("DROP TABLE reconcile_outcome")
 
