@@ -127,7 +127,7 @@ def _reconcile_chunk(
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 _tune(cursor)
-            _apply_records(cursor, voucher_ids, run, now)
+            bands = _apply_records(cursor, voucher_ids, run, now)
             corrections.apply(cursor, voucher_ids=voucher_ids, run=run, now=now)
             _open_exceptions(cursor, run, now, voucher_ids)
         posted = post_run(voucher_ids=voucher_ids, run=run)
@@ -137,7 +137,7 @@ def _reconcile_chunk(
         outcome.records_redeemed += posted.records
         outcome.exceptions += posted.exceptions
         outcome.subsidy += posted.subsidy
-    _count_prices(voucher_ids, run)
+    _count_prices(bands)
     return voucher_ids[-1]
 
 
@@ -159,6 +159,7 @@ WITH prior AS (
 ),
 judged AS (
     SELECT r.id, r.received_at, r.amount, r.period_start, r.record_id, v.id AS voucher_id,
+           r.provider_id, r.sku, r.quantity, r.start_date,
            c.id AS contract_id, c.value, v.rate, v.face_value, v.redeemed, v.released,
            p.billed,
            CASE
@@ -184,13 +185,14 @@ judged AS (
 ),
 running AS (
     SELECT j.id, j.received_at, j.voucher_id, j.contract_id, j.reason,
+           j.provider_id, j.sku, j.quantity, j.amount, j.start_date,
            {fen_prior} + SUM({fen_amount}) OVER w AS billed_fen, {fen_value} AS value_fen,
            {share} AS share_fen, SUM({share}) OVER w AS cum_fen, {fen_left} AS left_fen
     FROM judged j
     WINDOW w AS (PARTITION BY j.voucher_id, j.reason IS NULL
                  ORDER BY j.period_start, j.record_id {text_order} ROWS UNBOUNDED PRECEDING)
 )
-SELECT id, received_at, voucher_id, contract_id,
+SELECT id, received_at, voucher_id, contract_id, provider_id, sku, quantity, amount, start_date,
        COALESCE(reason, CASE WHEN billed_fen > value_fen THEN 'contract_value_exceeded' END)
          AS reason,
        {least}(left_fen, cum_fen) - {least}(left_fen, cum_fen - share_fen) AS subsidy_fen
@@ -248,7 +250,8 @@ APPLY_BY_KEY = (
 APPLY_DONE = ("RESET enable_hashjoin", "RESET enable_mergejoin", "SET CONSTRAINTS ALL DEFERRED")
 
 
-def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> None:
+def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> list[tuple]:
+    """Price and write the chunk's records; their unit-price bands (_count_prices)."""
     marks = ", ".join(["%s"] * len(voucher_ids))
     postgres = connection.vendor == "postgresql"
     on_commit = "ON COMMIT DROP" if postgres else ""
@@ -263,8 +266,12 @@ def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> None:
     cursor.execute(_sql(APPLY_RECORDS), [run, _instant(now)])
     for statement in APPLY_DONE if postgres else ():
         cursor.execute(statement)
+    month = MONTH.get(connection.vendor, MONTH_SQLITE)
+    cursor.execute(PRICE_BANDS.format(month=month))
+    bands = cursor.fetchall()
     # Dropped here too: inside an outer transaction (a test's) the commit is not yet.
     cursor.execute("DROP TABLE reconcile_outcome")
+    return bands
 
 
 def _instant(now):
@@ -329,21 +336,25 @@ def _flag_unmatched(outcome: Outcome) -> None:
         _open_exceptions(cursor, run, now, None)
 
 
-# The provider's usual unit price per SKU, kept as it goes: after each chunk commits, its
-# own records' unit prices are counted into 1%-wide bands per SKU and service month
-# (billing/models/prices.py), in a short transaction of its own, so that workers
-# touching the same bands wait milliseconds, not a chunk. Should a worker die between
-# the chunk's commit and this count, that chunk's records are missing from the
-# statistic: it stays a fair sample, and nothing else depends on it.
+# The provider's usual unit price per SKU, kept as it goes: each chunk's own records'
+# unit prices are counted into 1%-wide bands per SKU and service month
+# (billing/models/prices.py) from its table of outcomes, which holds them already (the
+# usage table is not read again), and added after the chunk commits, in a short
+# transaction of its own, so that workers touching the same bands wait milliseconds, not
+# a chunk. Should a worker die between the chunk's commit and this count, that chunk's
+# records are missing from the statistic: it stays a fair sample, and nothing else
+# depends on it.
+PRICE_BANDS = """
+SELECT provider_id, sku, {month} AS month,
+       CAST(FLOOR(LN(CAST(amount AS DOUBLE PRECISION) / quantity) / LN(1.01)) AS INTEGER) AS band,
+       COUNT(*)
+FROM reconcile_outcome WHERE quantity > 0 AND amount > 0
+GROUP BY provider_id, sku, month, band
+ORDER BY provider_id, sku, month, band
+"""
 COUNT_PRICES = """
 INSERT INTO billing_skupricebucket (provider_id, sku, month, band, samples)
-SELECT provider_id, sku, {month} AS month, FLOOR(LN(CAST(amount AS DOUBLE PRECISION) / quantity) / LN(1.01)) AS band,
-       COUNT(*)
-FROM billing_usagerecord
-WHERE voucher_id IN ({vouchers}) AND reconcile_run = %s
-  AND corrects = '' AND quantity > 0 AND amount > 0
-GROUP BY provider_id, sku, {month}, FLOOR(LN(CAST(amount AS DOUBLE PRECISION) / quantity) / LN(1.01))
-ORDER BY provider_id, sku, month, band
+VALUES (%s, %s, %s, %s, %s)
 ON CONFLICT (provider_id, sku, month, band)
 DO UPDATE SET samples = billing_skupricebucket.samples + excluded.samples
 """
@@ -351,13 +362,11 @@ MONTH = {"postgresql": "date_trunc('month', start_date)::date"}
 MONTH_SQLITE = "date(start_date, 'start of month')"
 
 
-def _count_prices(voucher_ids: list[int], run: str) -> None:
-    month = MONTH.get(connection.vendor, MONTH_SQLITE)
-    marks = ", ".join(["%s"] * len(voucher_ids))
-    # The ORDER BY takes the band rows in one order in every worker: no deadlock. (`* 1.0`:
-    # SQLite stores a whole-yuan amount as an integer, and integer / integer truncates.)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(COUNT_PRICES.format(month=month, vouchers=marks), [*voucher_ids, run])
+def _count_prices(bands: list[tuple]) -> None:
+    # The bands come sorted, so every worker takes their rows in one order: no deadlock.
+    if bands:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(COUNT_PRICES, bands)
 
 
 # At the start of a run, the usual price of each provider's SKU: the median of the
