@@ -354,7 +354,7 @@ ORDER BY provider_id, sku, month, band
 """
 COUNT_PRICES = """
 INSERT INTO billing_skupricebucket (provider_id, sku, month, band, samples)
-VALUES (%s, %s, %s, %s, %s)
+VALUES {values}
 ON CONFLICT (provider_id, sku, month, band)
 DO UPDATE SET samples = billing_skupricebucket.samples + excluded.samples
 """
@@ -362,11 +362,17 @@ MONTH = {"postgresql": "date_trunc('month', start_date)::date"}
 MONTH_SQLITE = "date(start_date, 'start of month')"
 
 
+# Band rows per INSERT: the parameters stay under SQLite's limit, the statements few.
+BANDS_PER_INSERT = 1000
+
+
 def _count_prices(bands: list[tuple]) -> None:
     # The bands come sorted, so every worker takes their rows in one order: no deadlock.
-    if bands:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(COUNT_PRICES, bands)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(bands), BANDS_PER_INSERT):
+            rows = bands[start : start + BANDS_PER_INSERT]
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+            cursor.execute(COUNT_PRICES.format(values=values), [v for row in rows for v in row])
 
 
 # At the start of a run, the usual price of each provider's SKU: the median of the
