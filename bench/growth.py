@@ -45,7 +45,7 @@ from django.utils import timezone
 from accounts.models import Provider
 from api.batch import ingest_batch
 from bench import billing_world
-from bench.reconcile import problems, reconcile_with, statement_times, status_counts
+from bench.reconcile import problems, reconcile_with, statement_times, status_counts, timed
 from bench.report import (
     REPRODUCE_ON,
     machine,
@@ -79,7 +79,7 @@ class Cycle:
     accepted: int
     subsidised: int  # new records redeemed with a subsidy above zero
     subsidy: Decimal
-    autoanalyses: int  # of the usage table (all its partitions) since the server started
+    autoanalyses: int  # of the usage table (all its partitions) in this database
     ingest_spent: Counter = field(default_factory=Counter)
     ingest_calls: Counter = field(default_factory=Counter)
     spent: Counter = field(default_factory=Counter)
@@ -114,7 +114,7 @@ def measure(*, history: int, new: int, repeats: int, workers: int, chunk: int) -
     if not 0 < subset <= vouchers:
         raise ValueError(f"--new {new:,} needs {subset:,} vouchers; a history of {history:,} has {vouchers:,}")  # fmt: skip
     ensure_partitions(since=timezone.localdate() - timedelta(days=RECEIVED_DAYS))
-    built_s, world = _timed(
+    built_s, world = timed(
         lambda: billing_world.build(vouchers=vouchers, face=FACE, received_days=RECEIVED_DAYS)
     )
     print(f"history {history:,}: built in {built_s:.1f} s", flush=True)
@@ -159,12 +159,6 @@ def with_room(programme_id: int, count: int, records: int) -> list[str]:
     if len(numbers) < count:
         raise ValueError(f"{len(numbers):,} vouchers have room for {records} new records, {count:,} needed")  # fmt: skip
     return [numbers[i * len(numbers) // count] for i in range(count)]
-
-
-def _timed(call):
-    began = time.perf_counter()
-    result = call()
-    return time.perf_counter() - began, result
 
 
 def new_records(contracts: list[str], repeat: int, month: date, count: int) -> list[dict]:
