@@ -28,6 +28,8 @@ MAX_QUANTITY = Decimal("999999999999999999.999999")  # DecimalField(24, 6)
 SIX_PLACES = Decimal("0.000001")
 LIMITS = {"record_id": 128, "contract_number": 128, "sku": 128, "unit": 32, "description": 500}
 TEXT_FIELDS = ("record_id", "contract_number", "sku", "description", "unit", "corrects")
+# Each text field with its longest length, looked up once here rather than per record.
+TEXT_LIMITS = tuple((name, LIMITS.get(name, 128)) for name in TEXT_FIELDS)
 
 
 class RecordIn(msgspec.Struct, frozen=True):
@@ -63,7 +65,10 @@ class RecordIn(msgspec.Struct, frozen=True):
     @property
     def content_hash(self) -> str:
         """What "same content" means: every field but record_id, times compared as instants."""
-        sent = self.amount if self.billed_cost in (None, self.amount) else self.billed_cost
+        billed = self.billed_cost
+        # Not `billed in (None, amount)`: a Decimal compared with None takes Python's
+        # slow path of a refused comparison, once per record.
+        sent = self.amount if billed is None or billed == self.amount else billed
         parts = (
             self.contract_number,
             self.period_start.timestamp(),
@@ -111,7 +116,7 @@ def parse_records(raw: list) -> tuple[list[RecordIn | None], list[RecordError | 
 def parse_record(item) -> RecordIn:
     if not isinstance(item, dict):
         raise _Invalid("record", "记录必须是对象", "a record must be an object", "invalid_type")
-    text = {name: _text(item, name) for name in TEXT_FIELDS}
+    text = {name: _text(item, name, limit) for name, limit in TEXT_LIMITS}
     if not text["record_id"]:
         raise _Invalid("record_id", "缺少记录编号", "record_id is required", "required")
     if not number_key(text["contract_number"]):
@@ -129,7 +134,7 @@ def parse_record(item) -> RecordIn:
             "period_end is before period_start",
             "out_of_range",
         )
-    currency = _text(item, "currency") or ""
+    currency = _text(item, "currency")
     if currency != "CNY":
         raise _Invalid("currency", "币种必须是 CNY", "currency must be CNY", "invalid_currency")
     billed_cost = _amount(item, delta)
@@ -145,7 +150,7 @@ def parse_record(item) -> RecordIn:
     )
 
 
-def _text(item: dict, name: str) -> str:
+def _text(item: dict, name: str, limit: int = 128) -> str:
     value = item.get(name)
     if value is None:
         return ""
@@ -156,7 +161,6 @@ def _text(item: dict, name: str) -> str:
         raise _Invalid(
             name, f"{name} 含有空字符", f"{name} contains a NUL character", "invalid_character"
         )
-    limit = LIMITS.get(name, 128)
     if len(value) > limit:
         raise _Invalid(
             name,
@@ -169,15 +173,15 @@ def _text(item: dict, name: str) -> str:
 
 def _instant(item: dict, name: str) -> datetime:
     value = item.get(name)
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not (value := value.strip()):
         raise _Invalid(name, f"缺少 {name}", f"{name} is required (ISO 8601)", "required")
     try:
-        parsed = datetime.fromisoformat(value.strip())
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         raise _Invalid(
             name, f"{name} 不是 ISO 8601 时间", f"{name} is not an ISO 8601 time", "invalid_time"
         ) from None
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
+    if parsed.utcoffset() is None:  # also None without a tzinfo
         raise _Invalid(
             name,
             f"{name} 须带时区偏移",
