@@ -89,6 +89,12 @@ def test_a_small_growth_measure_finds_nothing_wrong():
     assert [c.subsidised for c in measured.cycles] == [200, 200]
     assert sum(measured.statuses.values()) == 2000 + 2 * 200
     assert all(c.subsidy > 0 and c.spent for c in measured.cycles)
+    # The history lies in the past twelve months' partitions, as in production.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tableoid::regclass::text FROM billing_usagerecord GROUP BY 1")
+        partitions = {row[0] for row in cursor.fetchall()}
+    assert len(partitions) >= 12
+    assert "billing_usagerecord_default" not in partitions
 
 
 def test_a_new_run_larger_than_the_world_is_refused():
