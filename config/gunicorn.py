@@ -6,8 +6,8 @@ a crashed worker loses one request, never a half-moved yuan (each request is ato
 The work of a request is Python (parsing, hashing) and waiting for PostgreSQL (a batch's
 INSERT and its COMMIT's flush): processes, not threads, run the Python of two requests
 on two cores (the GIL would serialise gthread's threads), and the extra processes of
-2 x cores + 1 take the next requests while others wait on the database. Measured with
-bench/ingest.py (2 clients, batches of 1,000) on 2 cores: see docs/benchmarks.md.
+2 x cores + 1 take the next requests while others wait on the database.
+bench/ingest.py measures this server through its sockets (2 clients, batches of 1,000).
 Every value can be overridden from the environment, as on any PaaS.
 """
 
