@@ -24,7 +24,7 @@ from django.utils import timezone
 from bench import billing_world
 from billing import reconcile
 from billing.partitions import ensure_partitions
-from tests.billing.test_reconcile_plan_postgres import nodes, rescanning_loops
+from tests.billing.test_reconcile_plan_postgres import holding_records, nodes, rescanning_loops
 
 pytestmark = [
     pytest.mark.postgres,
@@ -89,13 +89,6 @@ def usage_table(relation: str | None) -> bool:
     return relation is not None and re.fullmatch(rf"{USAGE}(_\w+)?", relation) is not None
 
 
-def holding_records() -> set[str]:
-    """The usage tables (months) that hold records: a scan of an empty month is free."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT tableoid::regclass::text FROM {USAGE}")
-        return {row[0] for row in cursor.fetchall()}
-
-
 def joins(plan: dict) -> list[str]:
     return [n["Node Type"] for n in nodes(plan) if n["Node Type"] in JOINS]
 
@@ -135,7 +128,7 @@ def shape_problems(plans: dict, full: set[str]) -> list[str]:
                 where = f"{label}, {phase} the ANALYZE"
                 if label != "flag":
                     found += [f"{where}: {read}" for read in whole_usage_reads(plan, full)]
-                found += [f"{where}: {loop}" for loop in rescanning_loops(plan)]
+                found += [f"{where}: {loop}" for loop in rescanning_loops(plan, full)]
                 if label == "apply" and not apply_by_key(plan, full):
                     found.append(f"{where}: not a lookup by key per outcome: {joins(plan)}")
                 if label == "price bands" and any(
