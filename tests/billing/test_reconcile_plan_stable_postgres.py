@@ -168,7 +168,8 @@ def test_reconciles_plans_keep_their_shape_when_the_statistics_change_mid_run(bu
         reconcile.reconcile(chunk=CHUNK)
 
     assert len(full) > 1
-    assert shape_problems(plans, full) == []
+    problems = shape_problems(plans, full)
+    assert not problems, "\n".join(problems)
 
 
 def test_the_check_finds_a_hashed_apply():
