@@ -90,6 +90,8 @@ GOOD = [
     {"ChargeClass": "Correction", "amount": "3.00"},
     {"corrects": "r-0", "amount": "80.00"},
     {"contract_number": "ＨＴ－２０２４－００１", "extra": "ignored"},
+    # Every text at its longest is still valid.
+    {"record_id": "x" * 128, "description": "d" * 500, "unit": "u" * 32},
 ]
 
 
@@ -420,6 +422,23 @@ PARSED = [
         "2024-06-10",
         "40d37a39a4965a68fa0367cad25ca4b940fd2fd693c23d8f88403f0d75346d5d",
     ),
+    (
+        "x" * 128,
+        "ht-2o24-ool",
+        "2024-06-10T00:00:00+08:00",
+        "2024-06-10T23:59:59+08:00",
+        "100.00",
+        "100.00",
+        "10",
+        "gpu-a800-hour",
+        "d" * 500,
+        "u" * 32,
+        "",
+        False,
+        "2024-06-10",
+        "2024-06-10",
+        "026c51f013599588a58d18e36c7f0332813aae6e3a6a549f973df53cdf2357eb",
+    ),  # fmt: skip
 ]
 
 
