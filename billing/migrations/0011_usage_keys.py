@@ -29,9 +29,23 @@ class Migration(migrations.Migration):
             name="UsageKey",
             fields=[
                 (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "provider",
+                        "record_id",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.provider",
                     ),
                 ),
                 ("record_id", models.CharField(max_length=128)),
@@ -69,21 +83,6 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="usagerecord",
             index=models.Index(fields=["provider", "record_id"], name="usage_record_lookup"),
-        ),
-        migrations.AddField(
-            model_name="usagekey",
-            name="provider",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="accounts.provider",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="usagekey",
-            constraint=models.UniqueConstraint(
-                fields=("provider", "record_id"), name="usage_record_once"
-            ),
         ),
         migrations.RunPython(fill_keys, migrations.RunPython.noop),
     ]

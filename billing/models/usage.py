@@ -50,15 +50,17 @@ class UsageKey(models.Model):
     partition may be detached after the retention period; its key stays here, narrow.
     """
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
+    # The key is the primary key: one index to write per record, no surrogate id.
+    pk = models.CompositePrimaryKey("provider", "record_id")
+    # No index of its own: the primary key leads with it.
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     record_id = models.CharField(max_length=128)
     content_hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = verbose_name_plural = "用量记录键 / usage record key"
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "record_id"], name="usage_record_once"),
-        ]
 
     def __str__(self):
         return f"{self.provider_id}:{self.record_id}"
