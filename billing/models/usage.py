@@ -175,6 +175,13 @@ class UsageRecord(models.Model):
                 name="usage_pending_contract",
             ),
             models.Index(fields=["voucher", "status"], name="usage_voucher_status"),
+            # Corrections waiting for their original (billing/corrections.py looks for
+            # them in every chunk): a few rows, where a scan would read every month.
+            models.Index(
+                fields=["provider", "corrects"],
+                condition=Q(status="exception", exception="unknown_original"),
+                name="usage_stranded_correction",
+            ),
         ]
 
     def __str__(self):

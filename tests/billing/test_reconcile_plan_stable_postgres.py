@@ -44,6 +44,7 @@ STATEMENTS = {
     "count prices": ("INTO billing_skupricebucket",),
     "price bands": ("FROM reconcile_outcome WHERE quantity",),
     "flag": ("UPDATE billing_usagerecord", "SET status = 'exception'"),
+    "stranded corrections": ("JOIN billing_usagerecord o", "unknown_original"),
 }
 JOINS = {"Nested Loop", "Hash Join", "Merge Join"}
 
@@ -130,6 +131,12 @@ def shape_problems(plans: dict, full: set[str]) -> list[str]:
                 found += [f"{where}: {loop}" for loop in rescanning_loops(plan, full)]
                 if label == "apply" and not apply_by_key(plan, full):
                     found.append(f"{where}: not a lookup by key per outcome: {joins(plan)}")
+                # The stranded corrections come from their own small index (a month's
+                # is named for its columns), not from every record of the provider.
+                if label == "stranded corrections" and not any(
+                    "corrects" in n.get("Index Name", "") for n in nodes(plan)
+                ):
+                    found.append(f"{where}: not through the stranded corrections' index")
                 if label == "price bands" and any(
                     usage_table(n.get("Relation Name")) for n in nodes(plan)
                 ):
