@@ -53,6 +53,7 @@ from bench import billing_world
 from bench.reconcile import problems, reconcile_with, statement_times, status_counts, timed
 from bench.report import (
     REPRODUCE_ON,
+    heading,
     machine,
     markers,
     production_like,
@@ -324,17 +325,11 @@ def section(*, about: dict, results: list[Growth], options: list[str]) -> str:
     return "\n".join(
         [
             SECTION[0],
-            "## Growth: a reconciled history, then new runs (bench/growth.py)",
-            "",
-            f"Measured {timezone.now():%Y-%m-%d %H:%M} UTC. Reproduce with:",
-            "",
-            "```sh",
-            " ".join([command, *options]),
-            "```",
-            "",
-            "| machine | |",
-            "|---|---|",
-            *[f"| {k} | {v} |" for k, v in about.items()],
+            *heading(
+                "Growth: a reconciled history, then new runs (bench/growth.py)",
+                " ".join([command, *options]),
+                about,
+            ),
             "",
             *table(results),
             "",

@@ -217,17 +217,11 @@ def section(*, about: dict, runs: list[Run], options: list[str]) -> str:
     return "\n".join(
         [
             SECTION[0],
-            "## A payment batch of 10,000 lines (bench/payments.py)",
-            "",
-            f"Measured {timezone.now():%Y-%m-%d %H:%M} UTC. Reproduce with:",
-            "",
-            "```sh",
-            " ".join([command, *options]),
-            "```",
-            "",
-            "| machine | |",
-            "|---|---|",
-            *[f"| {k} | {v} |" for k, v in about.items()],
+            *report.heading(
+                "A payment batch of 10,000 lines (bench/payments.py)",
+                " ".join([command, *options]),
+                about,
+            ),
             "",
             "| lines | setup s | prepare s | approve s | pay s | total s | Python CPU s |",
             "|---:|---:|---:|---:|---:|---:|---:|",

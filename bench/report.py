@@ -84,22 +84,31 @@ def verdict(results: list) -> str:
     )
 
 
+def heading(title: str, command: str, about: dict) -> list[str]:
+    """A section's title, when and how it was measured, and the machine (Markdown lines)."""
+    return [
+        f"## {title}",
+        "",
+        f"Measured {timezone.now():%Y-%m-%d %H:%M} UTC. Reproduce with:",
+        "",
+        "```sh",
+        command,
+        "```",
+        "",
+        "| machine | |",
+        "|---|---|",
+        *[f"| {k} | {v} |" for k, v in about.items()],
+    ]
+
+
 def section(*, about: dict, results: list, statements: int, options: list[str]) -> str:
     command = f"DATABASE_URL={REPRODUCE_ON} .venv/bin/python bench/approvals.py"
     return "\n".join(
         [
             SECTION[0],
-            "## Approvals per second (bench/approvals.py)",
-            "",
-            f"Measured {timezone.now():%Y-%m-%d %H:%M} UTC. Reproduce with:",
-            "",
-            "```sh",
-            " ".join([command, *options]),
-            "```",
-            "",
-            "| machine | |",
-            "|---|---|",
-            *[f"| {k} | {v} |" for k, v in about.items()],
+            *heading(
+                "Approvals per second (bench/approvals.py)", " ".join([command, *options]), about
+            ),
             "",
             *table(results),
             "",
