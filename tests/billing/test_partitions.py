@@ -15,6 +15,7 @@ from billing import partitions
 from billing.models import SettlementLine, UsageKey, UsageRecord
 from billing.reconcile import reconcile
 from billing.settlements import build_settlements
+from billing.tasks import create_usage_partitions
 from config.errors import DomainError
 from tests.billing.conftest import send, usage
 from vouchers.models import LedgerAccount, LedgerEntry
@@ -92,6 +93,7 @@ def test_the_coming_months_are_created_ahead_and_only_once():
     # The migration made a quarter ahead; only the two after it are new.
     assert created == [partitions.partition_name(month) for month in coming[4:]]
     assert partitions.ensure_partitions(ahead=5) == []
+    assert create_usage_partitions() == []  # beat's task: nothing left to make
 
 
 @postgres_only
@@ -153,6 +155,8 @@ def test_a_month_with_a_pending_record_is_not_detached(centre):
         partitions.detach_before(date(2024, 7, 1))
 
     assert refused.value.code == "month_not_settled"
+    with pytest.raises(CommandError, match="2024-06"):
+        call_command("usage_partitions", "--detach-before", "2024-07")
     assert "2024-06" in refused.value.zh and "2024-06" in refused.value.en
     assert JUNE in partitions.months()
     assert UsageRecord.objects.filter(record_id="p-1").exists()
