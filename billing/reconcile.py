@@ -26,6 +26,7 @@ the order makes no cycle with anyone.
 """
 
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -250,6 +251,18 @@ APPLY_BY_KEY = (
 APPLY_DONE = ("RESET enable_hashjoin", "RESET enable_mergejoin", "SET CONSTRAINTS ALL DEFERRED")
 
 
+@contextmanager
+def planner_settings(cursor, settings: tuple[str, ...], defaults: tuple[str, ...]):
+    """PostgreSQL: `settings` for the statements inside, then `defaults` again for the
+    rest of the transaction. SQLite has no such settings: nothing."""
+    postgres = connection.vendor == "postgresql"
+    for statement in settings if postgres else ():
+        cursor.execute(statement)
+    yield
+    for statement in defaults if postgres else ():
+        cursor.execute(statement)
+
+
 def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> list[tuple]:
     """Price and write the chunk's records; their unit-price bands (_count_prices)."""
     marks = ", ".join(["%s"] * len(voucher_ids))
@@ -261,11 +274,8 @@ def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> list[tuple]
     cursor.execute(create, [*voucher_ids, *voucher_ids])
     if postgres:
         cursor.execute("ANALYZE reconcile_outcome")
-    for statement in APPLY_BY_KEY if postgres else ():
-        cursor.execute(statement)
-    cursor.execute(_sql(APPLY_RECORDS), [run, _instant(now)])
-    for statement in APPLY_DONE if postgres else ():
-        cursor.execute(statement)
+    with planner_settings(cursor, APPLY_BY_KEY, APPLY_DONE):
+        cursor.execute(_sql(APPLY_RECORDS), [run, _instant(now)])
     month = MONTH.get(connection.vendor, MONTH_SQLITE)
     cursor.execute(PRICE_BANDS.format(month=month))
     bands = cursor.fetchall()
@@ -328,7 +338,7 @@ FLAG_LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('billing.reconcile.flag_u
 # by reading every month through: after the chunks only the unmatched are left, but
 # statistics taken before the run (a bulk load: every record pending) make a scan of
 # the whole table look cheaper.
-FLAG_BY_INDEX, FLAG_DONE = "SET LOCAL enable_seqscan = off", "RESET enable_seqscan"
+FLAG_BY_INDEX, FLAG_DONE = ("SET LOCAL enable_seqscan = off",), ("RESET enable_seqscan",)
 
 
 def _flag_unmatched(outcome: Outcome) -> None:
@@ -338,11 +348,9 @@ def _flag_unmatched(outcome: Outcome) -> None:
             cursor.execute(FLAG_LOCK)
             if not cursor.fetchone()[0]:
                 return
-            cursor.execute(FLAG_BY_INDEX)
-        cursor.execute(FLAG_UNMATCHED, [run, _instant(now)])
-        outcome.exceptions += cursor.rowcount
-        if connection.vendor == "postgresql":
-            cursor.execute(FLAG_DONE)
+        with planner_settings(cursor, FLAG_BY_INDEX, FLAG_DONE):
+            cursor.execute(FLAG_UNMATCHED, [run, _instant(now)])
+            outcome.exceptions += cursor.rowcount
         _open_exceptions(cursor, run, now, None)
 
 

@@ -168,9 +168,8 @@ def test_reconciles_plans_keep_their_shape_when_the_statistics_change_mid_run(bu
     plans = defaultdict(lambda: {"before": [], "after": []})
     with connection.cursor() as cursor:
         flag = reconcile.FLAG_UNMATCHED
-        cursor.execute(reconcile.FLAG_BY_INDEX)
-        plans["flag"]["before"].append(explain(cursor.cursor, flag, ["run", timezone.now()]))
-        cursor.execute(reconcile.FLAG_DONE)
+        with reconcile.planner_settings(cursor, reconcile.FLAG_BY_INDEX, reconcile.FLAG_DONE):
+            plans["flag"]["before"].append(explain(cursor.cursor, flag, ["run", timezone.now()]))
     with plans_mid_run(plans, analyse_after=VOUCHERS // CHUNK // 2):
         reconcile.reconcile(chunk=CHUNK)
 
