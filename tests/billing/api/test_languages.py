@@ -1,6 +1,8 @@
 """Every API error in the language the client asks for (Accept-Language: en or zh),
 Chinese by default; a request id on every answer and in every error body."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -96,6 +98,12 @@ def test_errors_answer_in_chinese_alone_by_default(api, status, headers):
     assert not any(word in message(response).lower() for word in ("the ", "not ", "found"))
 
 
+def without_seconds(text: str) -> str:
+    # The wait in the message counts down between two calls, so a slow machine can
+    # see 62 in one answer and 61 in the next; the language is what is compared.
+    return re.sub(r"\d+", "N", text)
+
+
 def test_throttled_answers_in_each_language_and_chinese_by_default(api, throttled):
     english = throttled(api, EN)
     assert english.status_code == 429 and not has_chinese(message(english))
@@ -104,7 +112,8 @@ def test_throttled_answers_in_each_language_and_chinese_by_default(api, throttle
     assert chinese.status_code == 429 and has_chinese(message(chinese))
     cache.clear()
     default = throttled(api, {})
-    assert default.status_code == 429 and message(default) == message(chinese)
+    assert default.status_code == 429
+    assert without_seconds(message(default)) == without_seconds(message(chinese))
 
 
 def test_a_domain_error_answers_with_its_half_and_chinese_by_default(api):
