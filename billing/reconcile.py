@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from billing import corrections
@@ -69,16 +69,18 @@ def reconcile(*, chunk: int = CHUNK, programme_id: int | None = None) -> Outcome
     vouchers of `programme_id` if given (workers partitioned by programme)."""
     outcome = Outcome()
     refresh_sku_prices()
-    # The claim walks the vouchers in id order from just past the last chunk claimed, so
-    # a run does not look again at the vouchers it has done (from the start every time,
-    # the claims of a run would grow with the square of its vouchers). One more look from
-    # the start catches a voucher whose records arrived behind the cursor.
-    after = 0
+    # Each pass finds the vouchers with pending records, then claims them a chunk at a
+    # time, skipping those another worker holds. A pass that claims nothing means what
+    # is left (if anything) is in other workers' hands; records that arrive during a
+    # pass are found by the next.
     while True:
-        last = _reconcile_chunk(chunk, outcome, programme_id, after)
-        if last is None and after == 0:
+        waiting = _waiting_vouchers(programme_id)
+        done = [
+            _reconcile_chunk(waiting[start : start + chunk], outcome)
+            for start in range(0, len(waiting), chunk)
+        ]
+        if not any(done):
             break
-        after = last or 0
     with transaction.atomic():
         _flag_unmatched(outcome)
     return outcome
@@ -98,32 +100,78 @@ def _sql(template: str, **extra) -> str:
     )
 
 
-def _claim(chunk: int, programme_id: int | None, after: int) -> list[int]:
-    """Lock up to `chunk` vouchers with ids above `after` that have pending records,
-    skipping those another worker holds (PostgreSQL; SQLite has one writer at a time)."""
-    pending = UsageRecord.objects.filter(
-        status=UsageRecord.Status.PENDING,
-        provider_id=OuterRef("contract__provider_id"),
-        contract_key=OuterRef("contract__number_key"),
-    )
-    vouchers = Voucher.objects.select_for_update(skip_locked=True, of=("self",)).filter(
-        pk__gt=after
-    )
-    if programme_id is not None:
-        vouchers = vouchers.filter(programme_id=programme_id)
-    claimed = vouchers.filter(Exists(pending)).order_by("pk")[:chunk]
-    return list(claimed.values_list("pk", flat=True))
+# The vouchers with pending records, found from the records, never by walking every
+# voucher and looking into every month for each (a walk that grew with all the vouchers
+# ever issued): the distinct contracts of the pending records, joined to their
+# contracts and vouchers.
+WAITING_VOUCHERS = """
+SELECT v.id
+FROM (SELECT DISTINCT provider_id, contract_key FROM billing_usagerecord
+      WHERE status = 'pending') p
+JOIN vouchers_contract c ON c.provider_id = p.provider_id AND c.number_key = p.contract_key
+JOIN vouchers_voucher v ON v.contract_id = c.id
+{scope}
+ORDER BY v.id
+"""
+# The run finds pending records (here, in the claim and in the unmatched flag) through
+# each month's pending-records index, never by reading every month through: statistics
+# taken while everything was pending (a bulk load) make a scan of the whole table look
+# cheaper. Disabling seq scans puts a huge cost on any left in the plan, which would
+# also make PostgreSQL JIT-compile these short statements at its highest level: no JIT.
+PENDING_BY_INDEX = ("SET LOCAL enable_seqscan = off", "SET LOCAL jit = off")
+PENDING_DONE = ("RESET enable_seqscan", "RESET jit")
+# And no nested loops: statistics taken before the records came (none pending) let the
+# planner loop over every voucher ever issued and go through the pending contracts
+# again for each. Hashed, the search reads each of the three once.
+WAITING_HASHED = (*PENDING_BY_INDEX, "SET LOCAL enable_nestloop = off")
+WAITING_DONE = (*PENDING_DONE, "RESET enable_nestloop")
 
 
-def _reconcile_chunk(
-    chunk: int, outcome: Outcome, programme_id: int | None, after: int
-) -> int | None:
-    """Reconcile the next chunk after voucher id `after`; the chunk's last voucher id,
-    or None when there was nothing to claim."""
+def _waiting_vouchers(programme_id: int | None) -> list[int]:
+    scope, params = ("WHERE v.programme_id = %s", [programme_id]) if programme_id else ("", [])
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        planner_settings(cursor, WAITING_HASHED, WAITING_DONE),
+    ):
+        cursor.execute(WAITING_VOUCHERS.format(scope=scope), params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _claim(voucher_ids: list[int]) -> list[int]:
+    """Lock those of `voucher_ids` that still have pending records (another worker may
+    have done some since the search), skipping those another worker holds (PostgreSQL;
+    SQLite has one writer at a time)."""
+    # A pending record per voucher, looked up voucher by voucher. Not EXISTS: PostgreSQL
+    # turns that into a join, which statistics from before the records came (none
+    # pending) planned as reading every pending record at every claim. And the vouchers
+    # by key (seq scans off), not by reading all the vouchers ever issued.
+    pending = (
+        UsageRecord.objects.filter(
+            status=UsageRecord.Status.PENDING,
+            provider_id=OuterRef("contract__provider_id"),
+            contract_key=OuterRef("contract__number_key"),
+        )
+        .order_by()
+        .values("pk")[:1]
+    )
+    claimed = (
+        Voucher.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk__in=voucher_ids)
+        .annotate(a_pending_record=Subquery(pending))
+        .filter(a_pending_record__isnull=False)
+        .order_by("pk")
+    )
+    with connection.cursor() as cursor, planner_settings(cursor, PENDING_BY_INDEX, PENDING_DONE):
+        return list(claimed.values_list("pk", flat=True))
+
+
+def _reconcile_chunk(candidates: list[int], outcome: Outcome) -> bool:
+    """Reconcile those of `candidates` this worker can claim; whether it claimed any."""
     with transaction.atomic():
-        voucher_ids = _claim(chunk, programme_id, after)
+        voucher_ids = _claim(candidates)
         if not voucher_ids:
-            return None
+            return False
         run, now = uuid.uuid4().hex, timezone.now()
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -139,7 +187,7 @@ def _reconcile_chunk(
         outcome.exceptions += posted.exceptions
         outcome.subsidy += posted.subsidy
     _count_prices(bands)
-    return voucher_ids[-1]
+    return True
 
 
 # Every pending, non-correction record of the claimed vouchers, judged and priced in one
@@ -219,6 +267,10 @@ WHERE billing_usagerecord.id = r.id AND billing_usagerecord.received_at = r.rece
 def _tune(cursor) -> None:
     # The chunk's window sorts fit in memory instead of spilling to disk.
     cursor.execute("SET LOCAL work_mem = '64MB'")
+    # No JIT compiling: the planner's cost of the apply (a lookup per record through
+    # every month) grows with history past the JIT thresholds, and compiling it took
+    # 0.1 s a chunk at 1M records and more at 10M, longer than the lookups themselves.
+    cursor.execute("SET LOCAL jit = off")
     # A chunk need not wait for its WAL to reach the disk: if the server crashed before,
     # the whole chunk (records, ledger, audit) would be lost together, the records would
     # be pending again and the next run would redo it with the same result; a later
@@ -334,13 +386,6 @@ WHERE status = 'pending' AND NOT EXISTS (
 FLAG_LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('billing.reconcile.flag_unmatched'))"
 
 
-# The flag finds the pending records through each month's pending-records index, never
-# by reading every month through: after the chunks only the unmatched are left, but
-# statistics taken before the run (a bulk load: every record pending) make a scan of
-# the whole table look cheaper.
-FLAG_BY_INDEX, FLAG_DONE = ("SET LOCAL enable_seqscan = off",), ("RESET enable_seqscan",)
-
-
 def _flag_unmatched(outcome: Outcome) -> None:
     run, now = uuid.uuid4().hex, timezone.now()
     with connection.cursor() as cursor:
@@ -348,7 +393,7 @@ def _flag_unmatched(outcome: Outcome) -> None:
             cursor.execute(FLAG_LOCK)
             if not cursor.fetchone()[0]:
                 return
-        with planner_settings(cursor, FLAG_BY_INDEX, FLAG_DONE):
+        with planner_settings(cursor, PENDING_BY_INDEX, PENDING_DONE):
             cursor.execute(FLAG_UNMATCHED, [run, _instant(now)])
             outcome.exceptions += cursor.rowcount
         _open_exceptions(cursor, run, now, None)
