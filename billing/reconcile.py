@@ -285,6 +285,10 @@ def price_sql(marks: str) -> str:
     )
 
 
+# The pricing reads the chunk's records and its vouchers' history by index, never a
+# month through: a month partition analysed while it was small (early in the month)
+# would otherwise be read whole as it grows. (JIT stays off, as _tune set it.)
+PRICE_BY_INDEX, PRICE_DONE = ("SET LOCAL enable_seqscan = off",), ("RESET enable_seqscan",)
 # How the apply runs on PostgreSQL. A lookup by primary key per outcome, never a hash of
 # the whole usage table: with a chunk a large share of a small table the planner's costs
 # favour the hash, a step that grows with all of history (and on the partitioned table
@@ -323,7 +327,8 @@ def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> list[tuple]
     create = (
         f"CREATE TEMPORARY TABLE reconcile_outcome {on_commit} AS {price_sql(marks)} ORDER BY id"
     )
-    cursor.execute(create, [*voucher_ids, *voucher_ids])
+    with planner_settings(cursor, PRICE_BY_INDEX, PRICE_DONE):
+        cursor.execute(create, [*voucher_ids, *voucher_ids])
     if postgres:
         cursor.execute("ANALYZE reconcile_outcome")
     with planner_settings(cursor, APPLY_BY_KEY, APPLY_DONE):
