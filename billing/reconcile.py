@@ -118,13 +118,11 @@ ORDER BY v.id
 # taken while everything was pending (a bulk load) make a scan of the whole table look
 # cheaper. Disabling seq scans puts a huge cost on any left in the plan, which would
 # also make PostgreSQL JIT-compile these short statements at its highest level: no JIT.
-PENDING_BY_INDEX = ("SET LOCAL enable_seqscan = off", "SET LOCAL jit = off")
-PENDING_DONE = ("RESET enable_seqscan", "RESET jit")
+PENDING_BY_INDEX = {"enable_seqscan": "off", "jit": "off"}
 # And no nested loops: statistics taken before the records came (none pending) let the
 # planner loop over every voucher ever issued and go through the pending contracts
 # again for each. Hashed, the search reads each of the three once.
-WAITING_HASHED = (*PENDING_BY_INDEX, "SET LOCAL enable_nestloop = off")
-WAITING_DONE = (*PENDING_DONE, "RESET enable_nestloop")
+WAITING_HASHED = {**PENDING_BY_INDEX, "enable_nestloop": "off"}
 
 
 def _waiting_vouchers(programme_id: int | None) -> list[int]:
@@ -132,7 +130,7 @@ def _waiting_vouchers(programme_id: int | None) -> list[int]:
     with (
         transaction.atomic(),
         connection.cursor() as cursor,
-        planner_settings(cursor, WAITING_HASHED, WAITING_DONE),
+        planner_settings(cursor, WAITING_HASHED),
     ):
         cursor.execute(WAITING_VOUCHERS.format(scope=scope), params)
         return [row[0] for row in cursor.fetchall()]
@@ -162,7 +160,7 @@ def _claim(voucher_ids: list[int]) -> list[int]:
         .filter(a_pending_record__isnull=False)
         .order_by("pk")
     )
-    with connection.cursor() as cursor, planner_settings(cursor, PENDING_BY_INDEX, PENDING_DONE):
+    with connection.cursor() as cursor, planner_settings(cursor, PENDING_BY_INDEX):
         return list(claimed.values_list("pk", flat=True))
 
 
@@ -287,36 +285,36 @@ def price_sql(marks: str) -> str:
 
 # The pricing reads the chunk's records and its vouchers' history by index, never a
 # month through: a month partition analysed while it was small (early in the month)
-# would otherwise be read whole as it grows. (JIT stays off, as _tune set it.)
-PRICE_BY_INDEX, PRICE_DONE = ("SET LOCAL enable_seqscan = off",), ("RESET enable_seqscan",)
+# would otherwise be read whole as it grows.
+PRICE_BY_INDEX = {"enable_seqscan": "off"}
 # How the apply runs on PostgreSQL. A lookup by primary key per outcome, never a hash of
 # the whole usage table: with a chunk a large share of a small table the planner's costs
 # favour the hash, a step that grows with all of history (and on the partitioned table
 # reads every month) in every chunk, and a fresh ANALYZE mid-run may flip it either way.
-# The outcomes are in id order, so the lookups walk the table forward. And the records'
-# foreign keys (voucher, contract) are checked as they are written, not at commit: at
-# commit the checks would run while the chunk holds the programme's redeemed account,
-# which every other worker's chunk of that programme then waits for.
-APPLY_BY_KEY = (
-    "SET LOCAL enable_hashjoin = off",
-    "SET LOCAL enable_mergejoin = off",
-    "SET CONSTRAINTS ALL IMMEDIATE",
-)
-# Back to the defaults for the rest of the chunk (every deferrable constraint of the
-# schema is a Django foreign key, INITIALLY DEFERRED).
-APPLY_DONE = ("RESET enable_hashjoin", "RESET enable_mergejoin", "SET CONSTRAINTS ALL DEFERRED")
+# The outcomes are in id order, so the lookups walk the table forward.
+APPLY_BY_KEY = {"enable_hashjoin": "off", "enable_mergejoin": "off"}
 
 
 @contextmanager
-def planner_settings(cursor, settings: tuple[str, ...], defaults: tuple[str, ...]):
-    """PostgreSQL: `settings` for the statements inside, then `defaults` again for the
-    rest of the transaction. SQLite has no such settings: nothing."""
-    postgres = connection.vendor == "postgresql"
-    for statement in settings if postgres else ():
-        cursor.execute(statement)
+def planner_settings(cursor, settings: dict[str, str]):
+    """PostgreSQL: `settings` for the statements inside, then what they were before for
+    the rest of the transaction (so a chunk's own settings, _tune's, survive). SQLite
+    has no such settings: nothing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = list(settings)
+    cursor.execute(f"SELECT {', '.join(['current_setting(%s)'] * len(names))}", names)
+    before = dict(zip(names, cursor.fetchone(), strict=True))
+    _set_local(cursor, settings)
     yield
-    for statement in defaults if postgres else ():
-        cursor.execute(statement)
+    _set_local(cursor, before)
+
+
+def _set_local(cursor, settings: dict[str, str]) -> None:
+    # set_config(..., true) is SET LOCAL, with the values as parameters.
+    calls = ", ".join(["set_config(%s, %s, true)"] * len(settings))
+    cursor.execute(f"SELECT {calls}", [part for item in settings.items() for part in item])
 
 
 def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> list[tuple]:
@@ -327,12 +325,20 @@ def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> list[tuple]
     create = (
         f"CREATE TEMPORARY TABLE reconcile_outcome {on_commit} AS {price_sql(marks)} ORDER BY id"
     )
-    with planner_settings(cursor, PRICE_BY_INDEX, PRICE_DONE):
+    with planner_settings(cursor, PRICE_BY_INDEX):
         cursor.execute(create, [*voucher_ids, *voucher_ids])
     if postgres:
         cursor.execute("ANALYZE reconcile_outcome")
-    with planner_settings(cursor, APPLY_BY_KEY, APPLY_DONE):
+        # The records' foreign keys (voucher, contract) are checked as the apply writes
+        # them, not at commit: at commit the checks would run while the chunk holds the
+        # programme's redeemed account, which every other worker's chunk of that
+        # programme then waits for. Deferred again after it (every deferrable
+        # constraint of the schema is a Django foreign key, INITIALLY DEFERRED).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with planner_settings(cursor, APPLY_BY_KEY):
         cursor.execute(_sql(APPLY_RECORDS), [run, _instant(now)])
+    if postgres:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     month = MONTH.get(connection.vendor, MONTH_SQLITE)
     cursor.execute(PRICE_BANDS.format(month=month))
     bands = cursor.fetchall()
@@ -398,7 +404,7 @@ def _flag_unmatched(outcome: Outcome) -> None:
             cursor.execute(FLAG_LOCK)
             if not cursor.fetchone()[0]:
                 return
-        with planner_settings(cursor, PENDING_BY_INDEX, PENDING_DONE):
+        with planner_settings(cursor, PENDING_BY_INDEX):
             cursor.execute(FLAG_UNMATCHED, [run, _instant(now)])
             outcome.exceptions += cursor.rowcount
         _open_exceptions(cursor, run, now, None)

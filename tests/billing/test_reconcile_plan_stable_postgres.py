@@ -175,7 +175,7 @@ def test_reconciles_plans_keep_their_shape_when_the_statistics_change_mid_run(bu
     jit = defaultdict(set)
     with connection.cursor() as cursor:
         flag = reconcile.FLAG_UNMATCHED
-        with reconcile.planner_settings(cursor, reconcile.PENDING_BY_INDEX, reconcile.PENDING_DONE):
+        with reconcile.planner_settings(cursor, reconcile.PENDING_BY_INDEX):
             plans["flag"]["before"].append(explain(cursor.cursor, flag, ["run", timezone.now()]))
     with plans_mid_run(plans, jit, analyse_after=VOUCHERS // CHUNK // 2):
         reconcile.reconcile(chunk=CHUNK)
@@ -214,10 +214,11 @@ def test_the_check_finds_a_hashed_apply():
 
 
 def waiting_plan() -> dict:
-    with connection.cursor() as cursor:
-        settings = (reconcile.WAITING_HASHED, reconcile.WAITING_DONE)
-        with reconcile.planner_settings(cursor, *settings):
-            return explain(cursor.cursor, reconcile.WAITING_VOUCHERS.format(scope=""), [])
+    with (
+        connection.cursor() as cursor,
+        reconcile.planner_settings(cursor, reconcile.WAITING_HASHED),
+    ):
+        return explain(cursor.cursor, reconcile.WAITING_VOUCHERS.format(scope=""), [])
 
 
 def test_the_search_for_waiting_vouchers_never_goes_through_the_records_per_voucher(
@@ -240,3 +241,21 @@ def test_the_search_for_waiting_vouchers_never_goes_through_the_records_per_vouc
         assert whole_usage_reads(plan, full) == []
         assert rescanning_loops(plan, full) == []
     assert len(reconcile._waiting_vouchers(None)) == VOUCHERS
+
+
+def test_planner_settings_hold_inside_and_give_back_what_was_set_before():
+    """A chunk sets jit off for its whole transaction; a statement's own settings inside
+    it must come back to that, not to the server's default."""
+
+    def shown(cursor) -> tuple[str, str]:
+        cursor.execute("SELECT current_setting('jit'), current_setting('enable_seqscan')")
+        return cursor.fetchone()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        with reconcile.planner_settings(cursor, {"jit": "on", "enable_seqscan": "off"}):
+            inside = shown(cursor)
+        after = shown(cursor)
+
+    assert inside == ("on", "off")
+    assert after == ("off", "on")
