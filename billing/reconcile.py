@@ -73,14 +73,12 @@ def reconcile(*, chunk: int = CHUNK, programme_id: int | None = None) -> Outcome
     # time, skipping those another worker holds. A pass that claims nothing means what
     # is left (if anything) is in other workers' hands; records that arrive during a
     # pass are found by the next.
-    while True:
+    claimed = True
+    while claimed:
         waiting = _waiting_vouchers(programme_id)
-        done = [
-            _reconcile_chunk(waiting[start : start + chunk], outcome)
-            for start in range(0, len(waiting), chunk)
-        ]
-        if not any(done):
-            break
+        claimed = False
+        for start in range(0, len(waiting), chunk):
+            claimed |= _reconcile_chunk(waiting[start : start + chunk], outcome)
     with transaction.atomic():
         _flag_unmatched(outcome)
     return outcome
