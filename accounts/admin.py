@@ -70,7 +70,7 @@ class DeclarationInline(ViewOnlyMixin, admin.TabularInline):
 
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
-    list_display = ("name", "credit_code", "kind", "legal_representative", "dishonest_until")
+    list_display = ("name", "credit_code", "kind", "legal_representative")
     list_filter = ("kind",)
     search_fields = ("name", "credit_code", "legal_representative")
     inlines = (DeclarationInline,)

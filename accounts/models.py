@@ -96,9 +96,6 @@ class Entity(Organisation):
     related_parties = models.JSONField(
         "关联方 / related parties", default=list, blank=True, help_text="declared credit codes"
     )
-    dishonest_until = models.DateField(
-        "失信记录截止 / dishonesty listed until", null=True, blank=True
-    )
     # An entity that registers itself in the company portal is provisional until an
     # officer of an authority it applies to checks its business licence; one registered
     # by an operator (and every entity from before this field) counts as verified.

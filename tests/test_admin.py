@@ -431,7 +431,6 @@ def entity_form(credit_code):
         "shareholders": "[]",
         "kind": "enterprise",
         "related_parties": "[]",
-        "dishonest_until": "",
         "declarations-TOTAL_FORMS": 0,
         "declarations-INITIAL_FORMS": 0,
     }

@@ -43,24 +43,12 @@ def _context(request, found, **forms) -> dict:
         "voucher": voucher,
         "contract": voucher.contract,
         "same_voucher": others.filter(voucher=voucher),
-        "same_invoice": others.filter(invoice_key=found.invoice_key),
-        "invoice_elsewhere": _invoice_elsewhere(request, found),
         "maximum": maximum,
         "can_decide": undecided and request.user.has_perm("company.review_claim", found),
         "approve_form": forms.get("approve_form") or ClaimApproveForm(initial={"amount": maximum}),
         "return_form": forms.get("return_form") or NoteForm(prefix="return"),
         "reject_form": forms.get("reject_form") or NoteForm(prefix="reject"),
     }
-
-
-def _invoice_elsewhere(request, found):
-    """The same invoice claimed in another authority's programme (a double subsidy the
-    reviewer must see): named by programme and authority only, since those claims are
-    not this officer's to open."""
-    elsewhere = Claim.objects.filter(invoice_key=found.invoice_key).exclude(
-        voucher__programme__authority_id__in=request.authority_ids
-    )
-    return elsewhere.select_related("voucher__programme__authority").order_by("pk")
 
 
 @officer_view

@@ -55,9 +55,9 @@ class Claim(models.Model):
         verbose_name = verbose_name_plural = "报销申请 / claim"
         ordering = ["-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["entity", "invoice_key"], name="claim_invoice_unique_per_entity"
-            ),
+            # An invoice is claimed once on the platform (the brief), whoever files it
+            # and in whichever region: the same invoice twice is a double subsidy.
+            models.UniqueConstraint(fields=["invoice_key"], name="claim_invoice_unique"),
             models.CheckConstraint(
                 condition=Q(amount__gt=0, amount__lte=F("invoice_amount")),
                 name="claim_amount_within_invoice",

@@ -154,7 +154,7 @@ def _refusals(claim: Claim, voucher: Voucher, *, refused: list) -> list[DomainEr
 def _invoice_number_refusals(claim: Claim) -> list[DomainError]:
     if not claim.invoice_key:
         return [DomainError("invoice_number", "发票号码不能为空", "the invoice number is blank")]
-    if Claim.objects.filter(entity=claim.entity, invoice_key=claim.invoice_key).exists():
+    if Claim.objects.filter(invoice_key=claim.invoice_key).exists():
         return [_duplicate_invoice()]
     return []
 
@@ -220,5 +220,7 @@ def _date_refusals(claim: Claim, contract) -> list[DomainError]:
 
 def _duplicate_invoice() -> DomainError:
     return DomainError(
-        "invoice_number", "该发票已用于本单位的其他报销", "this invoice was already claimed"
+        "invoice_number",
+        "该发票号码已在本平台报销过，同一张发票只能报销一次",
+        "this invoice number was already claimed on the platform; an invoice is claimed once",
     )

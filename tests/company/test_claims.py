@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django_fsm import TransitionNotAllowed
 
 from audit.models import AuditEvent
@@ -184,6 +185,15 @@ def test_the_same_invoice_is_claimed_once_however_it_is_typed(claim, voucher, co
             entity=company, voucher=voucher, by=clerk, **claim_fields(invoice_number=" fp-0001")
         )
     assert refused.value.field == "invoice_number"
+    assert Claim.objects.count() == 1
+
+
+def test_the_database_refuses_an_invoice_claimed_by_another_entity(claim, rival):
+    # Past the service (as a race between two companies would be): the unique key.
+    twin = Claim.objects.get(pk=claim.pk)
+    twin.pk, twin.entity = None, rival
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
     assert Claim.objects.count() == 1
 
 

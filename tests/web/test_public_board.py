@@ -198,3 +198,14 @@ def test_the_awards_csv_shows_formulas_in_names_as_text(client, noticed_programm
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     names = [row["entity_name"] for row in csv.DictReader(io.StringIO(text, newline=""))]
     assert sorted(names) == sorted("'" + name for name in FORMULA_NAMES)
+
+
+def test_the_breakdown_names_the_region_in_the_readers_language(
+    client, english_client, noticed_award
+):
+    # The award's company is registered in Chengdu (510100, from its credit code).
+    chinese = client.get(board(noticed_award.programme)).content.decode()
+    english = english_client.get(board(noticed_award.programme)).content.decode()
+    assert '<th scope="row">成都市</th>' in chinese
+    assert '<th scope="row">Chengdu</th>' in english
+    assert '<th scope="row">510100</th>' not in chinese + english

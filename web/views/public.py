@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from accounts.regions import region_name
 from config import csv_safe
 from vouchers.rules.wording import LABELS
 from web.public import selectors
@@ -37,7 +38,10 @@ def programme_detail(request, code):
     programme = selectors.public_programme(code)
     awards = AwardFilter(request.GET, queryset=selectors.public_awards(programme))
     page = Paginator(awards.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    by_region = selectors.breakdown(programme, "registered_region")
+    by_region = [
+        {**row, "label": region_name(row["label"])}
+        for row in selectors.breakdown(programme, "registered_region")
+    ]
     by_industry = [
         {**row, "label": _industry_name(row["label"])}
         for row in selectors.breakdown(programme, "industry")
