@@ -37,12 +37,11 @@ def _context(request, found, **forms) -> dict:
     voucher = found.voucher
     undecided = found.status in UNDECIDED
     maximum = claim_review.claimable_maximum(found, voucher) if undecided else None
-    others = claims_of(request).exclude(pk=found.pk).select_related("entity", "voucher")
     return {
         "claim": found,
         "voucher": voucher,
         "contract": voucher.contract,
-        "same_voucher": others.filter(voucher=voucher),
+        "same_voucher": claims_of(request).filter(voucher=voucher).exclude(pk=found.pk),
         "maximum": maximum,
         "can_decide": undecided and request.user.has_perm("company.review_claim", found),
         "approve_form": forms.get("approve_form") or ClaimApproveForm(initial={"amount": maximum}),
