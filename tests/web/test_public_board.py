@@ -209,3 +209,10 @@ def test_the_breakdown_names_the_region_in_the_readers_language(
     assert '<th scope="row">成都市</th>' in chinese
     assert '<th scope="row">Chengdu</th>' in english
     assert '<th scope="row">510100</th>' not in chinese + english
+
+
+def test_the_programme_names_its_region_in_english(english_client, client, noticed_programme):
+    english = english_client.get(board(noticed_programme)).content.decode()
+    assert "· Chengdu ·" in english
+    assert "成都市" in client.get(board(noticed_programme)).content.decode()
+    assert '<td data-label="Region">Chengdu</td>' in english_client.get("/public/").content.decode()

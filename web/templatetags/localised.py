@@ -1,8 +1,11 @@
 """`{{ programme|localised:"name" }}`: a model's `<field>_en` in English when it is filled
-in, its `<field>_zh` otherwise (models keep both: Programme, Authority, FundingSource)."""
+in, its `<field>_zh` otherwise (models keep both: Programme, Authority, FundingSource).
+`{{ programme|region }}`: its region in the reader's language."""
 
 from django import template
 from django.utils.translation import get_language
+
+from accounts.regions import NAMES, region_name
 
 register = template.Library()
 
@@ -14,3 +17,12 @@ def localised(obj, field: str):
         if english:
             return english
     return getattr(obj, f"{field}_zh", "")
+
+
+@register.filter
+def region(programme) -> str:
+    """The programme's region: as its officers named it in Chinese; in English the name
+    of its region code (accounts/regions.py) when that code is a known division."""
+    if (get_language() or "").startswith("en") and programme.region_code in NAMES:
+        return region_name(programme.region_code)
+    return programme.region_name
