@@ -172,3 +172,9 @@ def test_a_voucher_in_public_notice_says_until_when(as_bob, chengdu, alice, cent
     page = as_bob.get("/authority/vouchers/?status=public_notice").content.decode()
     assert 'data-testid="notice-ends"' in page
     assert voucher.notice_ends_on.strftime("%Y年%-m月%-d日") in page
+
+
+def test_the_queue_names_each_region_beside_its_code(as_bob, three):
+    page = as_bob.get("/authority/queue/").content.decode()
+    assert "成都市锦江区 (510104)" in page
+    assert "成都市 (510100)" in page

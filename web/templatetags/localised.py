@@ -1,6 +1,6 @@
 """`{{ programme|localised:"name" }}`: a model's `<field>_en` in English when it is filled
 in, its `<field>_zh` otherwise (models keep both: Programme, Authority, FundingSource).
-`{{ programme|region }}`: its region in the reader's language."""
+`{{ programme|region }}`, `{{ code|region_code }}`: a region in the reader's language."""
 
 from django import template
 from django.utils.translation import get_language
@@ -26,3 +26,11 @@ def region(programme) -> str:
     if (get_language() or "").startswith("en") and programme.region_code in NAMES:
         return region_name(programme.region_code)
     return programme.region_name
+
+
+@register.filter
+def region_code(code: str) -> str:
+    """A GB/T 2260 code as its name in the reader's language, the code beside it for
+    officers who match on it ("成都市武侯区 (510107)")."""
+    name = region_name(code or "")
+    return name if not code or code in name else f"{name} ({code})"
