@@ -205,7 +205,7 @@ WITH prior AS (
 judged AS (
     SELECT r.id, r.received_at, r.amount, r.period_start, r.record_id, v.id AS voucher_id,
            r.provider_id, r.sku, r.quantity, r.start_date,
-           c.id AS contract_id, c.value, v.rate, v.face_value, v.redeemed, v.released,
+           c.value, v.rate, v.face_value, v.redeemed, v.released,
            p.billed,
            CASE
              WHEN c.provider_status = 'disputed' THEN 'disputed_contract'
@@ -229,7 +229,7 @@ judged AS (
     WHERE v.id IN ({vouchers}) AND r.status = 'pending' AND r.corrects = ''
 ),
 running AS (
-    SELECT j.id, j.received_at, j.voucher_id, j.contract_id, j.reason,
+    SELECT j.id, j.received_at, j.voucher_id, j.reason,
            j.provider_id, j.sku, j.quantity, j.amount, j.start_date,
            {fen_prior} + SUM({fen_amount}) OVER w AS billed_fen, {fen_value} AS value_fen,
            {share} AS share_fen, SUM({share}) OVER w AS cum_fen, {fen_left} AS left_fen
@@ -237,7 +237,7 @@ running AS (
     WINDOW w AS (PARTITION BY j.voucher_id, j.reason IS NULL
                  ORDER BY j.period_start, j.record_id {text_order} ROWS UNBOUNDED PRECEDING)
 )
-SELECT id, received_at, voucher_id, contract_id, provider_id, sku, quantity, amount, start_date,
+SELECT id, received_at, voucher_id, provider_id, sku, quantity, amount, start_date,
        COALESCE(reason, CASE WHEN billed_fen > value_fen THEN 'contract_value_exceeded' END)
          AS reason,
        {least}(left_fen, cum_fen) - {least}(left_fen, cum_fen - share_fen) AS subsidy_fen
@@ -252,7 +252,6 @@ SET status = CASE WHEN r.reason IS NULL THEN 'redeemed' ELSE 'exception' END,
     exception = r.reason,
     subsidy = CASE WHEN r.reason IS NULL THEN {subsidy} END,
     voucher_id = r.voucher_id,
-    contract_id = r.contract_id,
     reconcile_run = %s,
     reconciled_at = %s
 FROM reconcile_outcome r

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Provider
-from vouchers.models import Contract, Voucher
+from vouchers.models import Voucher
 from vouchers.models.fields import MoneyField
 
 
@@ -89,14 +89,6 @@ class UsageRecord(models.Model):
     contract_number = models.CharField(max_length=128)
     # vouchers.contract_numbers.number_key of contract_number: what matching compares.
     contract_key = models.CharField(max_length=128)
-    contract = models.ForeignKey(
-        Contract,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="usage_records",
-        db_index=False,
-    )
     period_start = models.DateTimeField()
     period_end = models.DateTimeField()
     # The service period's first and last day in Asia/Shanghai, set at ingest, so that
@@ -119,6 +111,8 @@ class UsageRecord(models.Model):
     corrects = models.CharField(max_length=128, blank=True)
     content_hash = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Its contract is its voucher's (Voucher.contract, one to one): no column of its own,
+    # which every reconcile would write and check against the contracts again.
     voucher = models.ForeignKey(
         Voucher,
         on_delete=models.PROTECT,
