@@ -315,3 +315,12 @@ def test_personal_data_is_not_shown_back_and_an_empty_field_keeps_it(as_clerk, c
         "/company/declarations/new/", {**declaration_form(upload()), **today, "phone": ""}
     )
     assert company.declarations.latest("pk").phone == "028-8888-1234"
+
+
+def test_the_declarations_read_region_and_industry_by_name(as_clerk, as_clerk_en, declaration):
+    chinese = as_clerk.get("/company/declarations/").content.decode()
+    english = as_clerk_en.get("/company/declarations/").content.decode()
+    assert "成都市 (510100)" in chinese
+    assert "Chengdu (510100)" in english
+    assert ">65</td>" not in chinese + english
+    assert "Software and information technology services" in english
