@@ -326,8 +326,8 @@ def _apply_records(cursor, voucher_ids: list[int], run: str, now) -> list[tuple]
         cursor.execute(create, [*voucher_ids, *voucher_ids])
     if postgres:
         cursor.execute("ANALYZE reconcile_outcome")
-        # The records' foreign keys (voucher, contract) are checked as the apply writes
-        # them, not at commit: at commit the checks would run while the chunk holds the
+        # The records' voucher foreign key is checked as the apply writes it, not at
+        # commit: at commit the check would run while the chunk holds the
         # programme's redeemed account, which every other worker's chunk of that
         # programme then waits for. Deferred again after it (every deferrable
         # constraint of the schema is a Django foreign key, INITIALLY DEFERRED).

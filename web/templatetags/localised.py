@@ -32,5 +32,8 @@ def region(programme) -> str:
 def region_code(code: str) -> str:
     """A GB/T 2260 code as its name in the reader's language, the code beside it for
     officers who match on it ("成都市武侯区 (510107)")."""
-    name = region_name(code or "")
-    return name if not code or code in name else f"{name} ({code})"
+    if not code:
+        return ""
+    name = region_name(code)
+    # An unnamed code comes back inside its nearest named division's name already.
+    return name if code in name else f"{name} ({code})"
